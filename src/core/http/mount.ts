@@ -1,0 +1,124 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express'
+import type { Provider, RequestContext } from '../../providers/types.js'
+import { ApiError, isApiError } from '../errors.js'
+import type { Logger } from '../logger.js'
+import type { Operation } from '../spec/operations.js'
+import { createRouteMatcher } from '../spec/router.js'
+import type { OperationValidator } from '../spec/validate.js'
+import { parseJsonBody } from './body.js'
+
+// One Express router per provider: match the spec route, authenticate, parse and validate,
+// then run the operation's handler or answer generated data. Every error leaves in the
+// provider's own envelope.
+
+export const BODY_LIMIT = '1mb'
+
+export interface MountOptions {
+  provider: Provider
+  operations: Operation[]
+  validators: Map<string, OperationValidator>
+  generate: (schema: Record<string, unknown>, key: string) => unknown
+  logger: Logger
+}
+
+type Matched = { operation: Operation; params: Record<string, string> }
+
+export function mountProvider({ provider, operations, validators, generate, logger }: MountOptions): Router {
+  const router = express.Router()
+  const match = createRouteMatcher(operations)
+
+  router.use(express.raw({ type: () => true, limit: BODY_LIMIT }))
+
+  router.use(async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const found = match(req.method, req.path)
+      if (found.kind === 'not_found') throw new ApiError('route_not_found', `Unrecognized request URL (${req.method}: ${req.path})`)
+      if (found.kind === 'method_not_allowed') {
+        throw new ApiError('method_not_allowed', `Method ${req.method} is not allowed on ${req.path}`, {
+          headers: { Allow: found.allowed.join(', ') },
+        })
+      }
+      const { operation, params } = found
+      res.locals.operation = operation
+      const ctx = await buildContext(req, res, { operation, params })
+      const handler = provider.handlers[operation.operationId]
+      if (handler) {
+        const result = await handler(ctx)
+        res.set('X-Mock-Source', 'state')
+        send(res, result.status ?? operation.successStatus, result.body, result.headers)
+        return
+      }
+      res.set('X-Mock-Source', 'generated')
+      const body = operation.successSchema
+        ? generate(operation.successSchema, `${operation.operationId} ${req.originalUrl}`)
+        : undefined
+      send(res, operation.successStatus, body)
+    } catch (err) {
+      next(err)
+    }
+  })
+
+  // biome-ignore lint/correctness/noUnusedFunctionParameters: express needs four parameters to see an error handler
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const apiError = toApiError(err)
+    if (apiError.kind === 'internal') {
+      logger.error({ reqId: res.locals.requestId, err, method: req.method, path: req.originalUrl }, 'unexpected error')
+    }
+    const operation = res.locals.operation as Operation | undefined
+    const formatted = provider.formatError(apiError, operation)
+    const headers = { ...apiError.details.headers, ...formatted.headers }
+    if (res.headersSent) return void res.end()
+    send(res, formatted.status, formatted.body, headers)
+  })
+
+  async function buildContext(req: Request, res: Response, { operation, params }: Matched): Promise<RequestContext> {
+    const principal = await provider.authenticate({ operation, params, headers: req.headers })
+    const validator = validators.get(operation.operationId)!
+    const pathIssues = validator.path(params)
+    const { value: query, issues: queryIssues } = validator.query(req.query as Record<string, unknown>)
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : undefined
+    let body: unknown
+    if (operation.requestBody) {
+      // no body at all still gets validated, so the first missing field is named
+      body = parseJsonBody(rawBody, req.headers['content-type']) ?? {}
+    }
+    const issues = [...pathIssues, ...queryIssues, ...validator.body(body)]
+    if (issues.length) throw new ApiError('invalid_request', issues[0]!.message, { issues })
+    const prefix = req.baseUrl
+    return {
+      operation,
+      params,
+      query,
+      body,
+      rawBody,
+      headers: req.headers,
+      requestId: res.locals.requestId as string,
+      baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}${prefix}`,
+      path: req.path,
+      principal,
+    }
+  }
+
+  return router
+}
+
+function send(res: Response, status: number, body: unknown, headers?: Record<string, string>) {
+  if (headers) res.set(headers)
+  if (body === undefined) res.status(status).end()
+  else res.status(status).json(body)
+}
+
+/** maps anything thrown (including body-parser failures) to a typed error */
+export function toApiError(err: unknown): ApiError {
+  if (isApiError(err)) return err
+  const e = err as { type?: string; status?: number; statusCode?: number } | undefined
+  const status = e?.status ?? e?.statusCode
+  if (e?.type === 'entity.too.large' || status === 413) return new ApiError('payload_too_large', `Request body exceeds the ${BODY_LIMIT} limit`)
+  if (status === 415 || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    return new ApiError('unsupported_media_type', 'Unsupported request encoding')
+  }
+  if (status === 400 || e?.type === 'request.aborted' || e?.type === 'request.size.invalid') {
+    return new ApiError('malformed_body', 'The request body could not be read')
+  }
+  return new ApiError('internal', 'An unexpected error occurred', {}, { cause: err })
+}

@@ -1,0 +1,37 @@
+import { pino, type DestinationStream, type Logger } from 'pino'
+
+export type { Logger }
+
+// Secrets never reach the log in full: keep a short prefix and the last 4 characters.
+export function maskSecret(value: string | undefined | null): string {
+  if (!value) return ''
+  if (value.length <= 8) return '****'
+  const prefix = /^(sk|pk)_(test|live)_/.exec(value)?.[0] ?? /^(Bearer )/i.exec(value)?.[0] ?? ''
+  return `${prefix}****${value.slice(-4)}`
+}
+
+const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'fintoc-jws-signature', 'cookie'])
+
+export function maskHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(headers)) {
+    out[k] = SECRET_HEADERS.has(k.toLowerCase()) && typeof v === 'string' ? maskSecret(v) : v
+  }
+  return out
+}
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'fintoc-monato-mock' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // defence in depth: should a secret-bearing field ever be logged, pino censors it
+      redact: {
+        paths: ['headers.authorization', 'headers["x-api-key"]', '*.client_secret', '*.token', '*.secret', 'client_secret', 'token', 'secret'],
+        censor: '[redacted]',
+      },
+    },
+    destination,
+  )
+}

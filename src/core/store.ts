@@ -1,0 +1,72 @@
+import { Low, Memory, type Adapter } from 'lowdb'
+import { JSONFile } from 'lowdb/node'
+
+// The whole sandbox state in one lowdb document. Mutations are synchronous functions, so one
+// update is atomic with respect to every other request; writes of concurrent updates are batched.
+
+export interface Store<T> {
+  readonly data: T
+  /**
+   * Runs `fn` on the state and resolves once the change is persisted.
+   * `fn` must check everything before it mutates anything: a throw must leave no half-written state.
+   */
+  update<R>(fn: (data: T) => R): Promise<R>
+  /** replaces the whole state (reset, snapshot restore) */
+  replace(next: T): Promise<void>
+  flush(): Promise<void>
+  readonly persistent: boolean
+}
+
+export async function createStore<T extends object>(initial: () => T, file?: string): Promise<{ store: Store<T>; restored: boolean }> {
+  const adapter: Adapter<T> = file ? new JSONFile<T>(file) : new Memory<T>()
+  const db = new Low<T>(adapter, initial())
+  await db.read()
+  const restored = Boolean(file) && db.data !== null && Object.keys(db.data).length > 0
+  if (!restored) db.data = initial()
+
+  let writing: Promise<void> | undefined
+  let queued: Promise<void> | undefined
+  const write = (): Promise<void> => {
+    writing = db.write().finally(() => {
+      writing = undefined
+    })
+    return writing
+  }
+  // one write in flight at a time; every change made meanwhile rides on the next single write
+  const persist = (): Promise<void> => {
+    if (!file) return Promise.resolve()
+    if (queued) return queued
+    if (!writing) return write()
+    queued = writing.then(
+      () => {
+        queued = undefined
+        return write()
+      },
+      () => {
+        queued = undefined
+        return write()
+      },
+    )
+    return queued
+  }
+
+  const store: Store<T> = {
+    get data() {
+      return db.data
+    },
+    async update(fn) {
+      const result = fn(db.data)
+      await persist()
+      return result
+    },
+    async replace(next) {
+      db.data = next
+      await persist()
+    },
+    async flush() {
+      await (queued ?? writing)
+    },
+    persistent: Boolean(file),
+  }
+  return { store, restored }
+}

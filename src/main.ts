@@ -1,0 +1,63 @@
+import { createServer } from 'node:http'
+import { ConfigError, loadConfig } from './config.js'
+import { createLogger } from './core/logger.js'
+import { createSandbox } from './sandbox.js'
+import { ScenarioError } from './scenario/load.js'
+
+// The only impure entry point: read config, build the sandbox, listen, shut down cleanly.
+
+const SHUTDOWN_GRACE_MS = 10_000
+
+function fail(message: string): never {
+  process.stderr.write(`fintoc-monato-mock: ${message}\n`)
+  process.exit(1)
+}
+
+async function main() {
+  let config: ReturnType<typeof loadConfig>
+  try {
+    config = loadConfig(process.env, process.argv.slice(2))
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message)
+    throw err
+  }
+  const logger = createLogger(config.logLevel)
+  const sandbox = await createSandbox({ config, logger }).catch((err: unknown) => {
+    if (err instanceof ScenarioError) fail(err.message)
+    fail(`cannot start: ${(err as Error).message}`)
+  })
+
+  const server = createServer(sandbox.app)
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    fail(err.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use` : err.message)
+  })
+  server.listen(config.port, config.host, () => {
+    const address = server.address()
+    const port = typeof address === 'object' && address ? address.port : config.port
+    const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
+    logger.info({ fintoc: `${base}/fintoc`, monato: `${base}/monato`, clock: config.clock, dataFile: config.dataFile ?? null }, `listening on ${base}`)
+  })
+
+  let stopping = false
+  const shutdown = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    const force = setTimeout(() => {
+      logger.warn('in-flight requests did not finish in time; exiting')
+      process.exit(1)
+    }, SHUTDOWN_GRACE_MS)
+    force.unref()
+    // stop accepting, let in-flight requests finish, then flush the store
+    server.close(async () => {
+      await sandbox.close()
+      logger.info('stopped')
+      process.exit(0)
+    })
+    server.closeIdleConnections()
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+main().catch((err: unknown) => fail(`cannot start: ${(err as Error).message}`))

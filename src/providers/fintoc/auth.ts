@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto'
+import type { IncomingHttpHeaders } from 'node:http'
+import { makeClabe } from '../../core/clabe.js'
+import type { Clock } from '../../core/clock.js'
+import { ApiError } from '../../core/errors.js'
+import type { IdGenerator } from '../../core/ids.js'
+import { maskSecret } from '../../core/logger.js'
+import type { StateSlice } from '../types.js'
+import type { FintocState, OrgRecord } from './state.js'
+
+// Any well-formed sk_test_ key is accepted; its first request provisions an isolated organization.
+
+export const FINTOC_CLABE_PREFIX = '735969'
+const TEST_KEY = /^sk_test_[A-Za-z0-9_-]+$/
+
+export interface FintocPrincipal {
+  orgId: string
+  mode: 'test'
+}
+
+const unauthenticated = (message: string, code = 'invalid_api_key') => new ApiError('unauthenticated', message, { code })
+
+export function readApiKey(headers: IncomingHttpHeaders): string {
+  const header = headers.authorization?.trim()
+  if (!header) throw unauthenticated('No API key provided. Send your secret key in the Authorization header (Authorization: sk_test_...).')
+  // the Ruby SDK sends `Bearer sk_…`; the Node and Python SDKs send the raw key
+  const key = header.replace(/^Bearer\s+/i, '')
+  if (key.startsWith('sk_live_')) {
+    throw unauthenticated('This is a local sandbox: live keys (sk_live_...) are never accepted. Use any sk_test_ key.', 'invalid_api_key_mode')
+  }
+  if (key.startsWith('pk_')) throw unauthenticated('Public keys (pk_...) cannot call the API. Use a secret key (sk_test_...).')
+  if (!TEST_KEY.test(key) || key.length > 255) throw unauthenticated(`Invalid API key provided: ${maskSecret(key)}`)
+  return key
+}
+
+export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex')
+
+/** creates an organization with its root entity, root MXN account and root account number */
+export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, clock: Clock, holderName = 'Sandbox Organization', holderId = 'ND'): OrgRecord {
+  const now = clock.now()
+  const org: OrgRecord = {
+    id: ids.prefixed('org'),
+    mode: 'test',
+    keyHint: maskSecret(key),
+    createdAt: now,
+    entityIds: [],
+    accountIds: [],
+    accountNumberIds: [],
+  }
+  const entityId = ids.prefixed('ent')
+  const accountId = ids.prefixed('acc')
+  const acnoId = ids.prefixed('acno')
+  state.entities[entityId] = { id: entityId, orgId: org.id, holder_name: holderName, holder_id: holderId, is_root: true }
+  state.accounts[accountId] = {
+    id: accountId,
+    orgId: org.id,
+    entityId,
+    description: 'Root account',
+    currency: 'MXN',
+    available_balance: 0,
+    status: 'active',
+    is_root: true,
+    rootAccountNumberId: acnoId,
+    createdAt: now,
+  }
+  state.accountNumbers[acnoId] = {
+    id: acnoId,
+    orgId: org.id,
+    account_id: accountId,
+    number: makeClabe(FINTOC_CLABE_PREFIX, state.clabeSeq++),
+    description: 'Root account number',
+    metadata: {},
+    status: 'enabled',
+    is_root: true,
+    createdAt: now,
+    updatedAt: now,
+  }
+  org.entityIds.push(entityId)
+  org.accountIds.push(accountId)
+  org.accountNumberIds.push(acnoId)
+  state.orgs[org.id] = org
+  state.keyIndex[hashKey(key)] = org.id
+  return org
+}
+
+export function createFintocAuth(state: StateSlice<FintocState>, ids: IdGenerator, clock: Clock) {
+  return async function authenticate({ headers }: { headers: IncomingHttpHeaders }): Promise<FintocPrincipal> {
+    const key = readApiKey(headers)
+    const hash = hashKey(key)
+    const known = state.data.keyIndex[hash]
+    if (known) return { orgId: known, mode: 'test' }
+    // the check runs again inside the update: two first requests with one key make one organization
+    const orgId = await state.update((s) => s.keyIndex[hash] ?? provisionOrg(s, key, ids, clock).id)
+    return { orgId, mode: 'test' }
+  }
+}

@@ -1,0 +1,58 @@
+import type { Handler, RequestContext } from '../types.js'
+import type { FintocPrincipal } from './auth.js'
+import { notFound } from './errors.js'
+import { cursorPage } from './pagination.js'
+import type { FintocState } from './state.js'
+import { accountJson, accountNumberJson, entityJson } from './wire.js'
+
+// Reads of the organization's entities, accounts and account numbers; newest first.
+
+type Ctx = RequestContext<FintocPrincipal>
+
+function list<T extends { id: string }>(ctx: Ctx, all: T[]) {
+  const page = cursorPage(all, ctx.query, `${ctx.baseUrl}${ctx.path}`)
+  return { body: page.items, headers: { Link: page.link } }
+}
+
+export function createReadHandlers(state: { readonly data: FintocState }): Record<string, Handler<FintocPrincipal>> {
+  const org = (ctx: Ctx) => state.data.orgs[ctx.principal.orgId]!
+  const owned = <T extends { orgId: string }>(ctx: Ctx, record: T | undefined): record is T => record?.orgId === ctx.principal.orgId
+
+  return {
+    listEntities: (ctx) => {
+      const s = state.data
+      return list(ctx, [...org(ctx).entityIds].reverse().map((id) => entityJson(s.entities[id]!, ctx.principal.mode)))
+    },
+    getEntity: (ctx) => {
+      const e = state.data.entities[ctx.params.id!]
+      if (!owned(ctx, e)) throw notFound('entity', ctx.params.id!)
+      return { body: entityJson(e, ctx.principal.mode) }
+    },
+    listAccounts: (ctx) => {
+      const s = state.data
+      const status = ctx.query.status
+      const accounts = [...org(ctx).accountIds].reverse().map((id) => s.accounts[id]!)
+      return list(ctx, accounts.filter((a) => !status || a.status === status).map((a) => accountJson(s, a, ctx.principal.mode)))
+    },
+    getAccount: (ctx) => {
+      const s = state.data
+      const a = s.accounts[ctx.params.id!]
+      if (!owned(ctx, a)) throw notFound('account', ctx.params.id!)
+      return { body: accountJson(s, a, ctx.principal.mode) }
+    },
+    listAccountNumbers: (ctx) => {
+      const s = state.data
+      const { account_id: accountId, status } = ctx.query
+      const numbers = [...org(ctx).accountNumberIds]
+        .reverse()
+        .map((id) => s.accountNumbers[id]!)
+        .filter((n) => (!accountId || n.account_id === accountId) && (!status || n.status === status))
+      return list(ctx, numbers.map((n) => accountNumberJson(n, ctx.principal.mode)))
+    },
+    getAccountNumber: (ctx) => {
+      const n = state.data.accountNumbers[ctx.params.id!]
+      if (!owned(ctx, n)) throw notFound('account_number', ctx.params.id!)
+      return { body: accountNumberJson(n, ctx.principal.mode) }
+    },
+  }
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod'
+import { isValidClabe, makeClabe } from '../../core/clabe.js'
+import { maskSecret } from '../../core/logger.js'
+import type { ScenarioContext } from '../types.js'
+import { hashApiKey } from './auth.js'
+import { amountToCents } from './format.js'
+import { FINCO_PAY, MONATO_CLABE_PREFIX, type MonatoState } from './state.js'
+
+// The `monato` section of a scenario file.
+
+const uuid = z.uuid('must be a UUID')
+const amount = z.string().regex(/^[0-9]{1,13}\.[0-9]{2}$/, 'must be an amount with exactly two decimals, e.g. "1500.00"')
+
+const bankSchema = z
+  .object({
+    id: uuid,
+    name: z.string().min(1),
+    code: z.string().regex(/^[0-9]{5}$/, 'must be a 5-digit Banxico institution code'),
+    clabe_prefix: z.string().regex(/^[0-9]{3}$/, 'must be the 3-digit CLABE prefix').optional(),
+  })
+  .strict()
+
+const accountSchema = z
+  .object({
+    id: uuid.optional(),
+    instrument_id: uuid.optional(),
+    type: z.enum(['CENTRALIZING_ACCOUNT', 'PRIVATE_ACCOUNT']).default('CENTRALIZING_ACCOUNT'),
+    clabe: z.string().refine(isValidClabe, 'must be an 18-digit CLABE with a valid check digit').optional(),
+    balance: amount.default('0.00'),
+    status: z.enum(['ACTIVE', 'INACTIVE', 'BLOCKED', 'SUSPENDED']).default('ACTIVE'),
+  })
+  .strict()
+
+const clientSchema = z
+  .object({
+    id: uuid,
+    name: z.string().min(1).optional(),
+    api_key: z.string().min(8, 'must be at least 8 characters'),
+    client_secret: z.string().min(16, 'must be at least 16 characters'),
+    credential_id: uuid.optional(),
+    accounts: z.array(accountSchema).optional(),
+  })
+  .strict()
+
+export const monatoScenarioSchema = z
+  .object({
+    banks: z.array(bankSchema).optional(),
+    clients: z.array(clientSchema).optional(),
+  })
+  .strict()
+
+export type MonatoScenario = z.infer<typeof monatoScenarioSchema>
+
+export function applyMonatoScenario(state: MonatoState, section: MonatoScenario, { ids, clock }: ScenarioContext) {
+  const now = clock.now()
+  for (const bank of section.banks ?? []) {
+    const entry = { id: bank.id, name: bank.name, code: bank.code, clabePrefix: bank.clabe_prefix ?? bank.code.slice(-3) }
+    const existing = state.banks.findIndex((b) => b.code === bank.code)
+    if (existing >= 0) state.banks[existing] = entry
+    else state.banks.push(entry)
+  }
+  const fincoPayId = state.banks.find((b) => b.code === FINCO_PAY.code)?.id ?? FINCO_PAY.defaultBankId
+  for (const c of section.clients ?? []) {
+    const client = (state.clients[c.id] ??= {
+      id: c.id,
+      name: c.name ?? 'Sandbox client',
+      apiKeyHint: maskSecret(c.api_key),
+      credentials: [],
+      accountIds: [],
+      createdAt: now,
+    })
+    state.apiKeyIndex[hashApiKey(c.api_key)] = client.id
+    if (!client.credentials.some((cr) => cr.secret === c.client_secret)) {
+      client.credentials.push({ id: c.credential_id ?? ids.uuid(), secret: c.client_secret, status: 'ACTIVE', createdAt: now, updatedAt: now })
+    }
+    for (const a of c.accounts ?? []) {
+      const id = a.id ?? ids.uuid()
+      if (!state.accounts[id]) client.accountIds.push(id)
+      state.accounts[id] = {
+        id,
+        clientId: client.id,
+        bankId: fincoPayId,
+        clientBankAdapterId: ids.uuid(),
+        accountId: ids.uuid(),
+        instrumentId: a.instrument_id ?? ids.uuid(),
+        ownerId: client.id,
+        ownerType: 'CLIENT',
+        clabeNumber: a.clabe ?? makeClabe(MONATO_CLABE_PREFIX, state.clabeSeq++),
+        balanceCents: amountToCents(a.balance),
+        accountType: a.type,
+        accountStatus: a.status,
+        createdAt: now,
+        updatedAt: now,
+      }
+    }
+  }
+}

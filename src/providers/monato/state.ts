@@ -1,0 +1,62 @@
+// Stored Monato records. Money is kept as integer centavos and only formatted at the edge.
+
+export interface CredentialRecord {
+  id: string
+  secret: string
+  status: 'ACTIVE' | 'INACTIVE'
+  createdAt: number
+  updatedAt: number
+}
+
+export interface ClientRecord {
+  id: string
+  name: string
+  apiKeyHint: string
+  credentials: CredentialRecord[]
+  accountIds: string[]
+  createdAt: number
+}
+
+export interface BankRecord {
+  id: string
+  name: string
+  /** 5-digit Banxico institution code */
+  code: string
+  /** first 3 digits of the institution's CLABEs */
+  clabePrefix: string
+}
+
+export type AccountType = 'CENTRALIZING_ACCOUNT' | 'PRIVATE_ACCOUNT'
+export type AccountStatus = 'ACTIVE' | 'INACTIVE' | 'BLOCKED' | 'SUSPENDED'
+
+export interface AccountRecord {
+  id: string
+  clientId: string
+  bankId: string
+  clientBankAdapterId: string
+  accountId: string
+  instrumentId: string
+  ownerId: string
+  ownerType: 'CLIENT' | 'CUSTOMER'
+  clabeNumber: string
+  balanceCents: number
+  accountType: AccountType
+  accountStatus: AccountStatus
+  createdAt: number
+  updatedAt: number
+}
+
+export interface MonatoState {
+  clients: Record<string, ClientRecord>
+  /** sha256(api key) → client id */
+  apiKeyIndex: Record<string, string>
+  banks: BankRecord[]
+  accounts: Record<string, AccountRecord>
+  clabeSeq: number
+}
+
+export const initialMonatoState = (): MonatoState => ({ clients: {}, apiKeyIndex: {}, banks: [], accounts: {}, clabeSeq: 1 })
+
+/** Finco Pay, Monato's own SPEI participant: the bank of every account it holds */
+export const FINCO_PAY = { code: '90734', clabePrefix: '734', defaultBankId: '9d84b03a-28d1-4898-a69c-38824239e2b1' }
+export const MONATO_CLABE_PREFIX = '734180'

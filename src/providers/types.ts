@@ -1,0 +1,82 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import type { z } from 'zod'
+import type { Clock } from '../core/clock.js'
+import type { ApiError } from '../core/errors.js'
+import type { IdGenerator } from '../core/ids.js'
+import type { Logger } from '../core/logger.js'
+import type { Operation } from '../core/spec/operations.js'
+
+/** What a handler sees of a request that passed routing, auth and validation. */
+export interface RequestContext<P = unknown> {
+  operation: Operation
+  params: Record<string, string>
+  query: Record<string, unknown>
+  body: unknown
+  rawBody: Buffer | undefined
+  headers: IncomingHttpHeaders
+  requestId: string
+  /** absolute base URL of this provider as the client reached it, e.g. `http://127.0.0.1:4010/fintoc` */
+  baseUrl: string
+  /** request path below the provider prefix, without the query string */
+  path: string
+  principal: P
+}
+
+export interface HandlerResult {
+  status?: number
+  body?: unknown
+  headers?: Record<string, string>
+}
+
+export type Handler<P = unknown> = (ctx: RequestContext<P>) => HandlerResult | Promise<HandlerResult>
+
+export interface AuthInput {
+  operation: Operation
+  params: Record<string, string>
+  headers: IncomingHttpHeaders
+}
+
+export interface ErrorResponse {
+  status: number
+  body: unknown
+  headers?: Record<string, string>
+}
+
+/** A provider as mounted by the core: handlers keyed by operationId, auth and the error envelope. */
+export interface Provider<P = unknown> {
+  name: string
+  handlers: Partial<Record<string, Handler<P>>>
+  /** resolves the caller or throws an ApiError (401/403) */
+  authenticate(input: AuthInput): P | Promise<P>
+  formatError(err: ApiError, operation?: Operation): ErrorResponse
+}
+
+/** The provider's slice of the store. */
+export interface StateSlice<S> {
+  readonly data: S
+  update<R>(fn: (state: S) => R): Promise<R>
+}
+
+export interface ProviderDeps<S> {
+  state: StateSlice<S>
+  clock: Clock
+  ids: IdGenerator
+  logger: Logger
+}
+
+export interface ScenarioContext {
+  ids: IdGenerator
+  clock: Clock
+}
+
+/** A provider module: everything the core needs to load, seed and mount it. */
+export interface ProviderModule<S = unknown, Section = unknown> {
+  name: string
+  /** spec file, relative to the package root */
+  specFile: string
+  initialState(): S
+  /** zod schema of this provider's section in scenario files */
+  scenarioSchema: z.ZodType<Section>
+  applyScenario(state: S, section: Section, ctx: ScenarioContext): void
+  create(deps: ProviderDeps<S>): Provider
+}

@@ -1,0 +1,101 @@
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import type { Express } from 'express'
+import { createApp, type MountedProvider } from './app.js'
+import type { Config } from './config.js'
+import { type Clock, createClock } from './core/clock.js'
+import { mountProvider } from './core/http/mount.js'
+import { createIds, type IdGenerator } from './core/ids.js'
+import { createLogger, type Logger } from './core/logger.js'
+import { loadSpec } from './core/spec/load.js'
+import { createMockGenerator } from './core/spec/mock.js'
+import { extractOperations } from './core/spec/operations.js'
+import { createValidators } from './core/spec/validate.js'
+import { createStore, type Store } from './core/store.js'
+import { fromRoot } from './paths.js'
+import { defaultModules } from './providers/index.js'
+import type { ProviderModule, StateSlice } from './providers/types.js'
+import { readScenario, type Scenario } from './scenario/load.js'
+
+// Composition root shared by main.ts and tests: specs, store, scenarios, providers, app.
+
+export type SandboxState = Record<string, unknown>
+
+export interface SandboxOptions {
+  config: Config
+  logger?: Logger
+  clock?: Clock
+  ids?: IdGenerator
+  modules?: ProviderModule[]
+  /** already-parsed scenarios, used instead of the config's scenario files */
+  scenarios?: Scenario[]
+}
+
+export interface Sandbox {
+  app: Express
+  store: Store<SandboxState>
+  clock: Clock
+  ids: IdGenerator
+  logger: Logger
+  providers: MountedProvider[]
+  close(): Promise<void>
+}
+
+export const VERSION: string = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')).version
+
+/** relative scenario paths are looked up in the working directory, then in the package */
+export function resolveScenarioPath(file: string): string {
+  if (path.isAbsolute(file)) return file
+  const local = path.resolve(file)
+  return existsSync(local) ? local : fromRoot(file)
+}
+
+export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const { config } = options
+  const modules = options.modules ?? defaultModules
+  const logger = options.logger ?? createLogger(config.logLevel)
+  const clock = options.clock ?? createClock(config.clock)
+  const ids = options.ids ?? createIds(clock.now)
+
+  const specs = await Promise.all(modules.map((m) => loadSpec(fromRoot(m.specFile))))
+  const scenarios = options.scenarios ?? (await Promise.all(config.scenarios.map((f) => readScenario(modules, resolveScenarioPath(f)))))
+
+  const initial = (): SandboxState => Object.fromEntries(modules.map((m) => [m.name, m.initialState()]))
+  const { store, restored } = await createStore(initial, config.dataFile)
+  if (restored) logger.info({ dataFile: config.dataFile }, 'state restored from data file')
+  else {
+    await store.update((state) => {
+      for (const scenario of scenarios) {
+        for (const m of modules) {
+          const section = scenario[m.name]
+          if (section !== undefined) m.applyScenario(state[m.name], section, { ids, clock })
+        }
+      }
+    })
+  }
+
+  const generate = createMockGenerator()
+  const providers = modules.map((m, i): MountedProvider => {
+    const slice: StateSlice<unknown> = {
+      get data() {
+        return store.data[m.name]
+      },
+      update: (fn) => store.update((state) => fn(state[m.name])),
+    }
+    const provider = m.create({ state: slice, clock, ids, logger: logger.child({ provider: m.name }) })
+    const operations = extractOperations(specs[i]!)
+    const router = mountProvider({ provider, operations, validators: createValidators(operations), generate, logger })
+    return { name: m.name, router, operationCount: operations.length }
+  })
+
+  const app = createApp({ providers, logger, version: VERSION })
+  return {
+    app,
+    store,
+    clock,
+    ids,
+    logger,
+    providers,
+    close: () => store.flush(),
+  }
+}

@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises'
+import { z } from 'zod'
+import type { ProviderModule } from '../providers/types.js'
+
+// Scenario files: one JSON document with a section per provider, validated with zod.
+
+export class ScenarioError extends Error {
+  override name = 'ScenarioError'
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`scenario ${file} is invalid:\n${problems.map((p) => `  ${p}`).join('\n')}`)
+  }
+}
+
+export type Scenario = Record<string, unknown> & { $schema?: string }
+
+export function scenarioSchema(modules: ProviderModule[]) {
+  return z
+    .object({
+      $schema: z.string().optional(),
+      description: z.string().optional(),
+      ...Object.fromEntries(modules.map((m) => [m.name, m.scenarioSchema.optional()])),
+    })
+    .strict()
+}
+
+/** JSON path of a zod issue, e.g. `$.monato.clients[0].api_key` */
+export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
+  return `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`
+}
+
+export function parseScenario(modules: ProviderModule[], json: unknown, file: string): Scenario {
+  const result = scenarioSchema(modules).safeParse(json)
+  if (!result.success) {
+    throw new ScenarioError(file, result.error.issues.map((i) => `${jsonPath(i.path)}: ${i.message}`))
+  }
+  return result.data as Scenario
+}
+
+export async function readScenario(modules: ProviderModule[], file: string): Promise<Scenario> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    throw new ScenarioError(file, [`cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`])
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (err) {
+    throw new ScenarioError(file, [`not valid JSON: ${(err as Error).message}`])
+  }
+  return parseScenario(modules, json, file)
+}
