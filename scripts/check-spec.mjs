@@ -11,7 +11,7 @@ await SwaggerParser.validate(file)
 const doc = await SwaggerParser.dereference(file)
 const ajv = new Ajv2020({ strict: false, allErrors: true })
 addFormats(ajv)
-JSONSchemaFaker.option({ alwaysFakeOptionals: true, useExamplesValue: true, fixedProbabilities: true, failOnInvalidTypes: false })
+JSONSchemaFaker.option({ fillProperties: false, alwaysFakeOptionals: true, useExamplesValue: true, fixedProbabilities: true, failOnInvalidTypes: false })
 let problems = 0, ops = 0
 const ids = new Set()
 for (const [path, item] of Object.entries(doc.paths ?? {})) {

@@ -58,7 +58,7 @@ export function toIssues(errors: ErrorObject[] | null | undefined, location: Fie
         field,
         problem: 'missing',
         message: `${field} is required`,
-        providerMessage: (prop['x-error-message'] ?? parent['x-error-message']) as string | undefined,
+        providerMessage: prop['x-error-message'] as string | undefined,
       }
     }
     const field = joinPath(err.instancePath)

@@ -1,0 +1,107 @@
+import { Writable } from 'node:stream'
+import supertest from 'supertest'
+import { loadConfig } from '../../src/config.js'
+import { type Clock, createClock } from '../../src/core/clock.js'
+import { createIds, seededRandom } from '../../src/core/ids.js'
+import { createLogger } from '../../src/core/logger.js'
+import type { ProviderModule } from '../../src/providers/types.js'
+import { createSandbox, type Sandbox } from '../../src/sandbox.js'
+
+// A sandbox built the way main.ts builds it, with the clock, ids and log output under the test's control.
+
+export const MONATO = {
+  clientId: 'c2d1d1e3-3340-4170-980e-e9269bbbc551',
+  apiKey: 'monato_sandbox_api_key_c2d1d1e3',
+  clientSecret: 'sandbox_client_secret_Ui9gx7AXq4mVbT2kLw8ZrN5cHj3YpD6sFe1GtK0oWu',
+  sourceInstrumentId: '709448c3-7cbf-454d-a87e-feb23801269a',
+}
+
+export interface TestSandbox extends Sandbox {
+  http: ReturnType<typeof supertest>
+  logs: () => string
+}
+
+export interface TestSandboxOptions {
+  env?: Record<string, string>
+  clock?: Clock
+  modules?: ProviderModule[]
+  logLevel?: string
+}
+
+export async function makeSandbox(options: TestSandboxOptions = {}): Promise<TestSandbox> {
+  const config = loadConfig({ LOG_LEVEL: 'info', ...options.env })
+  let output = ''
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      output += chunk.toString()
+      done()
+    },
+  })
+  const logger = createLogger(options.logLevel ?? config.logLevel, sink)
+  const clock = options.clock ?? createClock('manual', Date.parse('2026-01-15T12:00:00Z'))
+  const sandbox = await createSandbox({
+    config,
+    logger,
+    clock,
+    ids: createIds(clock.now, seededRandom(42)),
+    ...(options.modules ? { modules: options.modules } : {}),
+  })
+  return { ...sandbox, http: supertest(sandbox.app), logs: () => output }
+}
+
+export async function monatoToken(sb: TestSandbox): Promise<string> {
+  const res = await sb.http
+    .post(`/monato/v1/clients/${MONATO.clientId}/auth/credential-tokens`)
+    .set('x-api-key', MONATO.apiKey)
+    .send({ client_id: MONATO.clientId, client_secret: MONATO.clientSecret })
+  if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body.token
+}
+
+/** asserts the Fintoc error envelope and returns the error object */
+export function fintocError(body: unknown) {
+  const err = (body as { error?: Record<string, unknown> }).error
+  if (!err) throw new Error(`not a Fintoc error envelope: ${JSON.stringify(body)}`)
+  for (const k of ['type', 'code', 'message', 'param', 'doc_url']) if (!(k in err)) throw new Error(`Fintoc error lacks ${k}: ${JSON.stringify(body)}`)
+  return err as { type: string; code: string; message: string; param: string | null; doc_url: string }
+}
+
+/** asserts Monato's gRPC-style error envelope and returns its parts */
+export function monatoError(body: unknown) {
+  const b = body as { code?: unknown; message?: unknown; details?: Array<{ reason: string; metadata: Record<string, string> }> }
+  if (typeof b.code !== 'number' || typeof b.message !== 'string' || !Array.isArray(b.details) || !b.details[0]?.metadata) {
+    throw new Error(`not a Monato error envelope: ${JSON.stringify(body)}`)
+  }
+  const d = b.details[0]
+  return { code: b.code, message: b.message, reason: d.reason, ...d.metadata }
+}
+
+/** sends exact bytes over a real socket: clients like superagent re-encode bodies they are given */
+export async function rawRequest(
+  app: import('express').Express,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer,
+): Promise<{ status: number; headers: import('node:http').IncomingHttpHeaders; body: unknown }> {
+  const { createServer, request } = await import('node:http')
+  const server = createServer(app)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as import('node:net').AddressInfo
+  try {
+    return await new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, method, path, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8')
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined })
+        })
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
+  } finally {
+    server.close()
+  }
+}

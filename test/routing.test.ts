@@ -1,0 +1,107 @@
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import addFormatsModule from 'ajv-formats'
+import { JSONSchemaFaker } from 'json-schema-faker'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadSpec } from '../src/core/spec/load.js'
+import { extractOperations, type Operation } from '../src/core/spec/operations.js'
+import { fromRoot } from '../src/paths.js'
+import { fintocError, MONATO, makeSandbox, monatoError, monatoToken, type TestSandbox } from './helpers/sandbox.js'
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020
+const ajv = addFormats(new Ajv2020({ strict: false }))
+
+let sb: TestSandbox
+let token: string
+beforeAll(async () => {
+  sb = await makeSandbox()
+  token = await monatoToken(sb)
+})
+afterAll(() => sb.close())
+
+function fill(op: Operation, overrides: Record<string, string>): string {
+  JSONSchemaFaker.option({ useExamplesValue: true, alwaysFakeOptionals: true, fillProperties: false, random: () => 0.5 })
+  return op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    if (overrides[name]) return overrides[name]!
+    const p = op.parameters.find((x) => x.in === 'path' && x.name === name)!
+    return encodeURIComponent(String(JSONSchemaFaker.generate(p.schema as never)))
+  })
+}
+
+function validBody(op: Operation): unknown {
+  if (!op.requestBody) return undefined
+  JSONSchemaFaker.option({ useExamplesValue: true, alwaysFakeOptionals: false, fillProperties: false, random: () => 0.25 })
+  return JSONSchemaFaker.generate(op.requestBody.schema as never)
+}
+
+describe.each([
+  ['fintoc', 'specs/fintoc.yaml'],
+  ['monato', 'specs/monato-fincore.yaml'],
+] as const)('%s: every operation answers', (provider, file) => {
+  it('with a response from state, or schema-valid generated data, never 404/405/5xx', async () => {
+    const ops = extractOperations(await loadSpec(fromRoot(file)))
+    const seen: string[] = []
+    for (const op of ops) {
+      const url = `/${provider}${fill(op, { clientId: MONATO.clientId })}`
+      let req = sb.http[op.method](url)
+      req = provider === 'fintoc' ? req.set('Authorization', 'sk_test_every_op') : req.set('Authorization', `Bearer ${token}`).set('x-api-key', MONATO.apiKey)
+      const body = validBody(op)
+      const res = body === undefined ? await req : await req.send(body as object)
+      const where = `${op.operationId} ${op.method.toUpperCase()} ${url} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`
+      expect(res.status, where).toBeLessThan(500)
+      expect([404, 405].includes(res.status) && /invalid_url|route|Unrecognized/i.test(JSON.stringify(res.body)), where).toBe(false)
+      expect(res.headers['x-request-id'], where).toMatch(/^[0-9a-f-]{36}$/)
+      if (res.status >= 400) {
+        if (provider === 'fintoc') fintocError(res.body)
+        else monatoError(res.body)
+        continue
+      }
+      expect(res.headers['x-mock-source'], where).toMatch(/^(state|generated)$/)
+      if (op.successSchema) {
+        const validate = ajv.compile(op.successSchema)
+        expect(validate(res.body), `${where}\n${ajv.errorsText(validate.errors)}`).toBe(true)
+      }
+      seen.push(op.operationId)
+    }
+    // most operations must have answered with success; the rest failed validation of generated semantics, not routing
+    expect(seen.length).toBeGreaterThan(ops.length / 2)
+  })
+})
+
+describe('generated responses', () => {
+  it('are repeatable: the same request gets the same body', async () => {
+    const get = () => sb.http.get('/fintoc/v2/transfers/tr_3MPwT779GQl24fbn8h92Cm2iXJX').set('Authorization', 'sk_test_repeat')
+    const [a, b] = [await get(), await get()]
+    expect(a.headers['x-mock-source']).toBe('generated')
+    expect(a.status).toBe(200)
+    expect(a.body).toEqual(b.body)
+  })
+
+  it('stateful handlers say so', async () => {
+    const res = await sb.http.get('/fintoc/v2/accounts').set('Authorization', 'sk_test_repeat')
+    expect(res.headers['x-mock-source']).toBe('state')
+  })
+})
+
+describe('route matching', () => {
+  it('a static segment wins over a templated one', async () => {
+    const res = await sb.http.post('/fintoc/v2/transfers/return').set('Authorization', 'sk_test_route').send({})
+    // routed to returnTransfer, whose validation names its own field
+    expect(res.status).toBe(400)
+    expect(fintocError(res.body).param).toBe('transfer_id')
+  })
+
+  it('a known path with another method is 405 with Allow, in each envelope', async () => {
+    const f = await sb.http.delete('/fintoc/v2/accounts').set('Authorization', 'sk_test_route')
+    expect(f.status).toBe(405)
+    expect(f.headers.allow).toContain('GET')
+    expect(fintocError(f.body).code).toBe('operation_not_allowed')
+    const m = await sb.http.delete('/monato/v1/banks')
+    expect(m.status).toBe(405)
+    expect(monatoError(m.body).http_code).toBe('405')
+  })
+
+  it('a trailing slash and percent-encoded ids still route', async () => {
+    const res = await sb.http.get('/fintoc/v2/accounts/').set('Authorization', 'sk_test_route')
+    expect(res.status).toBe(200)
+  })
+})
