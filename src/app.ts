@@ -52,7 +52,6 @@ export function createApp({ providers, logger, version, admin, requestId = rando
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: { type: 'not_found', message: `No route for ${req.method} ${req.path}` } })
   })
-  // biome-ignore lint/correctness/noUnusedFunctionParameters: express needs four parameters to see an error handler
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: number }).status
     if (status && status >= 400 && status < 500) {

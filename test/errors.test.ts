@@ -91,7 +91,7 @@ describe.each([
     expect(res.status).toBe(500)
     expect(JSON.stringify(res.body)).not.toMatch(/boom|TypeError|at .*\.ts/)
     expect(codeOf(res.body)).toBeTruthy()
-    const reqId = res.headers['x-request-id']
+    const reqId = String(res.headers['x-request-id'])
     const line = sb.logs().split('\n').find((l) => l.includes('"unexpected error"') && l.includes(reqId))
     expect(line).toBeDefined()
     expect(line).toMatch(/boom: simulated bug/)

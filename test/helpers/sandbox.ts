@@ -73,7 +73,17 @@ export function monatoError(body: unknown) {
     throw new Error(`not a Monato error envelope: ${JSON.stringify(body)}`)
   }
   const d = b.details[0]
-  return { code: b.code, message: b.message, reason: d.reason, ...d.metadata }
+  const m = d.metadata
+  return {
+    code: b.code,
+    message: b.message,
+    reason: d.reason,
+    error_code: m.error_code,
+    error_detail: m.error_detail,
+    http_code: m.http_code,
+    module: m.module,
+    method_name: m.method_name,
+  }
 }
 
 /** sends exact bytes over a real socket: clients like superagent re-encode bodies they are given */

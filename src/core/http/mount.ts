@@ -58,7 +58,6 @@ export function mountProvider({ provider, operations, validators, generate, logg
     }
   })
 
-  // biome-ignore lint/correctness/noUnusedFunctionParameters: express needs four parameters to see an error handler
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const apiError = toApiError(err)
     if (apiError.kind === 'internal') {

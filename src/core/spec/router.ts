@@ -58,7 +58,8 @@ export function createRouteMatcher(operations: Operation[]) {
         })
         return { kind: 'found', operation: route.operation, params }
       }
-      ;(allowed ??= []).push(route.operation.method.toUpperCase())
+      allowed ??= []
+      allowed.push(route.operation.method.toUpperCase())
     }
     if (allowed) return { kind: 'method_not_allowed', allowed }
     return { kind: 'not_found' }

@@ -61,14 +61,15 @@ export function applyMonatoScenario(state: MonatoState, section: MonatoScenario,
   }
   const fincoPayId = state.banks.find((b) => b.code === FINCO_PAY.code)?.id ?? FINCO_PAY.defaultBankId
   for (const c of section.clients ?? []) {
-    const client = (state.clients[c.id] ??= {
+    state.clients[c.id] ??= {
       id: c.id,
       name: c.name ?? 'Sandbox client',
       apiKeyHint: maskSecret(c.api_key),
       credentials: [],
       accountIds: [],
       createdAt: now,
-    })
+    }
+    const client = state.clients[c.id]!
     state.apiKeyIndex[hashApiKey(c.api_key)] = client.id
     if (!client.credentials.some((cr) => cr.secret === c.client_secret)) {
       client.credentials.push({ id: c.credential_id ?? ids.uuid(), secret: c.client_secret, status: 'ACTIVE', createdAt: now, updatedAt: now })
