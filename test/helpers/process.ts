@@ -1,0 +1,43 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { fromRoot } from '../../src/paths.js'
+
+// Runs the real entry point (src/main.ts through tsx) as a separate process.
+
+export interface RunningServer {
+  child: ChildProcess
+  baseUrl: string
+  stdout: () => string
+  stderr: () => string
+  exited: Promise<number | null>
+}
+
+export function spawnMain(env: Record<string, string>, args: string[] = []) {
+  const child = spawn(process.execPath, ['--import', 'tsx', fromRoot('src/main.ts'), ...args], {
+    cwd: fromRoot(),
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  let err = ''
+  child.stdout!.on('data', (c: Buffer) => {
+    out += c.toString()
+  })
+  child.stderr!.on('data', (c: Buffer) => {
+    err += c.toString()
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, stdout: () => out, stderr: () => err, exited }
+}
+
+export async function startMain(env: Record<string, string> = {}): Promise<RunningServer> {
+  const p = spawnMain(env)
+  const deadline = Date.now() + 20_000
+  while (Date.now() < deadline) {
+    const m = /listening on (http:\/\/[^"\s]+)/.exec(p.stdout())
+    if (m) return { ...p, baseUrl: m[1]! }
+    if (p.child.exitCode !== null) throw new Error(`server exited: ${p.stderr()}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  p.child.kill('SIGKILL')
+  throw new Error(`server did not start: ${p.stdout()} ${p.stderr()}`)
+}

@@ -1,0 +1,73 @@
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { fromRoot } from '../src/paths.js'
+import { defaultModules } from '../src/providers/index.js'
+import { parseScenario, readScenario, ScenarioError } from '../src/scenario/load.js'
+import { fintocError, makeSandbox } from './helpers/sandbox.js'
+
+describe('scenario files', () => {
+  it('the default scenario is valid and seeds the Monato client and the SPEI catalog', async () => {
+    const s = (await readScenario(defaultModules, fromRoot('data/scenarios/default.json'))) as { monato: { banks: Array<{ code: string; name: string }>; clients: unknown[] } }
+    expect(s.monato.clients).toHaveLength(1)
+    const codes = new Map(s.monato.banks.map((b) => [b.code, b.name]))
+    expect(codes.get('40002')).toBe('BANAMEX')
+    expect(codes.get('40012')).toBe('BBVA MEXICO')
+    expect(codes.get('90734')).toBe('FINCO PAY')
+    expect(codes.get('90646')).toBe('STP')
+    expect(new Set(s.monato.banks.map((b) => b.code)).size).toBe(s.monato.banks.length)
+  })
+
+  it('a bad file lists every problem by JSON path', () => {
+    const bad = {
+      monato: {
+        clients: [{ id: 'not-a-uuid', api_key: 'k', client_secret: 'short', accounts: [{ balance: '10.5', clabe: '123' }] }],
+        banks: [{ id: '3054ff18-32a0-478d-b9fe-b5261f9a6e1f', name: 'X', code: '2' }],
+      },
+      fintoc: { organizations: [{ api_key: 'sk_live_nope' }] },
+      unknown_section: {},
+    }
+    let error: ScenarioError | undefined
+    try {
+      parseScenario(defaultModules, bad, 'bad.json')
+    } catch (err) {
+      error = err as ScenarioError
+    }
+    expect(error).toBeInstanceOf(ScenarioError)
+    const text = error!.message
+    expect(text).toContain('bad.json')
+    for (const p of [
+      '$.monato.clients[0].id',
+      '$.monato.clients[0].api_key',
+      '$.monato.clients[0].client_secret',
+      '$.monato.clients[0].accounts[0].balance',
+      '$.monato.clients[0].accounts[0].clabe',
+      '$.monato.banks[0].code',
+      '$.fintoc.organizations[0].api_key',
+    ]) {
+      expect(text).toContain(p)
+    }
+    expect(text).toMatch(/unknown_section/)
+  })
+
+  it('unreadable and non-JSON files are reported with the file name', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'fmm-'))
+    const file = path.join(dir, 'broken.json')
+    await writeFile(file, '{ "monato": ')
+    await expect(readScenario(defaultModules, file)).rejects.toThrow(/broken\.json[\s\S]*not valid JSON/)
+    await expect(readScenario(defaultModules, path.join(dir, 'missing.json'))).rejects.toThrow(/missing\.json[\s\S]*ENOENT/)
+  })
+
+  it('SCENARIO files seed Fintoc organizations too', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'fmm-'))
+    const file = path.join(dir, 'org.json')
+    await writeFile(file, JSON.stringify({ fintoc: { organizations: [{ api_key: 'sk_test_seeded_org', holder_name: 'ACME Inc.', holder_id: '76123456-7' }] } }))
+    const sb = await makeSandbox({ env: { SCENARIO: `data/scenarios/default.json,${file}` } })
+    const res = await sb.http.get('/fintoc/v2/entities').set('Authorization', 'sk_test_seeded_org')
+    expect(res.body[0]).toMatchObject({ holder_name: 'ACME Inc.', holder_id: '76123456-7', is_root: true })
+    const missing = await sb.http.get('/fintoc/v2/entities/ent_3MPwT779GQl24fbn8h92Cm2iXJX').set('Authorization', 'sk_test_seeded_org')
+    expect(fintocError(missing.body).code).toBe('missing_resource')
+    await sb.close()
+  })
+})
