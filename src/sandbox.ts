@@ -6,6 +6,8 @@ import type { Config } from './config.js'
 import { type Clock, createClock } from './core/clock.js'
 import { mountProvider } from './core/http/mount.js'
 import { createIds, type IdGenerator } from './core/ids.js'
+import { createScheduler, initialJobsState, type JobsState, type Scheduler } from './core/scheduler.js'
+import { createAdminRouter } from './admin/router.js'
 import { createLogger, type Logger } from './core/logger.js'
 import { loadSpec } from './core/spec/load.js'
 import { createMockGenerator } from './core/spec/mock.js'
@@ -29,6 +31,8 @@ export interface SandboxOptions {
   modules?: ProviderModule[]
   /** already-parsed scenarios, used instead of the config's scenario files */
   scenarios?: Scenario[]
+  /** provider settings (FINTOC_SETTLE_DELAY_MS…); defaults to process.env */
+  env?: NodeJS.ProcessEnv
 }
 
 export interface Sandbox {
@@ -38,6 +42,7 @@ export interface Sandbox {
   ids: IdGenerator
   logger: Logger
   providers: MountedProvider[]
+  scheduler: Scheduler
   close(): Promise<void>
 }
 
@@ -60,7 +65,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const specs = await Promise.all(modules.map((m) => loadSpec(fromRoot(m.specFile))))
   const scenarios = options.scenarios ?? (await Promise.all(config.scenarios.map((f) => readScenario(modules, resolveScenarioPath(f)))))
 
-  const initial = (): SandboxState => Object.fromEntries(modules.map((m) => [m.name, m.initialState()]))
+  // `core` holds what belongs to no provider: the scheduled jobs
+  const initial = (): SandboxState => ({ core: initialJobsState(), ...Object.fromEntries(modules.map((m) => [m.name, m.initialState()])) })
   const { store, restored } = await createStore(initial, config.dataFile)
   if (restored) logger.info({ dataFile: config.dataFile }, 'state restored from data file')
   else {
@@ -74,21 +80,47 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     })
   }
 
+  const jobs = () => store.data.core as JobsState
+  const scheduler = createScheduler({
+    clock,
+    logger,
+    jobs,
+    remove: (id) =>
+      store.update((state) => {
+        const list = (state.core as JobsState).jobs
+        const i = list.findIndex((j) => j.id === id)
+        if (i >= 0) list.splice(i, 1)
+      }),
+  })
+
   const generate = createMockGenerator()
   const providers = modules.map((m, i): MountedProvider => {
     const slice: StateSlice<unknown> = {
       get data() {
         return store.data[m.name]
       },
-      update: (fn) => store.update((state) => fn(state[m.name])),
+      update: (fn) =>
+        store.update((state) =>
+          fn(state[m.name], {
+            schedule: (type, ref, delayMs) => scheduler.schedule(state.core as JobsState, `${m.name}.${type}`, ref, delayMs),
+          }),
+        ),
     }
-    const provider = m.create({ state: slice, clock, ids, logger: logger.child({ provider: m.name }) })
+    const provider = m.create({
+      state: slice,
+      clock,
+      ids,
+      logger: logger.child({ provider: m.name }),
+      env: options.env ?? process.env,
+      onJob: (type, run) => scheduler.register(`${m.name}.${type}`, (job) => run(job.ref)),
+    })
     const operations = extractOperations(specs[i]!)
     const router = mountProvider({ provider, operations, validators: createValidators(operations), generate, logger })
     return { name: m.name, router, operationCount: operations.length }
   })
 
-  const app = createApp({ providers, logger, version: VERSION })
+  const app = createApp({ providers, logger, version: VERSION, admin: createAdminRouter({ clock, scheduler }) })
+  scheduler.arm()
   return {
     app,
     store,
@@ -96,6 +128,10 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     ids,
     logger,
     providers,
-    close: () => store.flush(),
+    scheduler,
+    close: async () => {
+      scheduler.stop()
+      await store.flush()
+    },
   }
 }

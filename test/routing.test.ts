@@ -69,7 +69,7 @@ describe.each([
 
 describe('generated responses', () => {
   it('are repeatable: the same request gets the same body', async () => {
-    const get = () => sb.http.get('/fintoc/v2/transfers/tr_3MPwT779GQl24fbn8h92Cm2iXJX').set('Authorization', 'sk_test_repeat')
+    const get = () => sb.http.get('/fintoc/v1/payment_intents/pi_3MPwT779GQl24fbn8h92Cm2iXJX').set('Authorization', 'sk_test_repeat')
     const [a, b] = [await get(), await get()]
     expect(a.headers['x-mock-source']).toBe('generated')
     expect(a.status).toBe(200)

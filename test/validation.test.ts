@@ -47,10 +47,11 @@ describe('Fintoc request validation', () => {
   })
 
   it('ignores unknown body fields (the Node SDK sends path_ and idempotency_key)', async () => {
+    const account = (await sb.http.get('/fintoc/v2/accounts').set('Authorization', KEY)).body[0]
     const res = await post('/v2/simulate/receive_transfer', {
       path_: '/v2/simulate/receive_transfer',
       idempotency_key: 'abc',
-      account_number_id: 'acno_326dzRGqxLee3j9TkaBBBMfs2i0',
+      account_number_id: account.root_account_number_id,
       amount: 100,
       currency: 'MXN',
       __proto__: { polluted: true },

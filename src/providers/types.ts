@@ -51,10 +51,16 @@ export interface Provider<P = unknown> {
   formatError(err: ApiError, operation?: Operation): ErrorResponse
 }
 
+/** What an update may do besides mutating its own state, written in the same store update. */
+export interface UpdateTools {
+  /** runs the job registered as `type` for `ref` after `delayMs` of sandbox time */
+  schedule(type: string, ref: string, delayMs: number): void
+}
+
 /** The provider's slice of the store. */
 export interface StateSlice<S> {
   readonly data: S
-  update<R>(fn: (state: S) => R): Promise<R>
+  update<R>(fn: (state: S, tools: UpdateTools) => R): Promise<R>
 }
 
 export interface ProviderDeps<S> {
@@ -62,6 +68,9 @@ export interface ProviderDeps<S> {
   clock: Clock
   ids: IdGenerator
   logger: Logger
+  /** registers the runner of a job type; job types are namespaced by the provider's name */
+  onJob(type: string, run: (ref: string) => Promise<void>): void
+  env: NodeJS.ProcessEnv
 }
 
 export interface ScenarioContext {

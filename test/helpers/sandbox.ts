@@ -44,6 +44,7 @@ export async function makeSandbox(options: TestSandboxOptions = {}): Promise<Tes
     logger,
     clock,
     ids: createIds(clock.now, seededRandom(42)),
+    env: { ...options.env },
     ...(options.modules ? { modules: options.modules } : {}),
   })
   return { ...sandbox, http: supertest(sandbox.app), logs: () => output }

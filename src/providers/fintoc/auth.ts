@@ -46,6 +46,7 @@ export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, 
     entityIds: [],
     accountIds: [],
     accountNumberIds: [],
+    transferIds: [],
   }
   const entityId = ids.prefixed('ent')
   const accountId = ids.prefixed('acc')
@@ -61,6 +62,7 @@ export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, 
     status: 'active',
     is_root: true,
     rootAccountNumberId: acnoId,
+    movementIds: [],
     createdAt: now,
   }
   state.accountNumbers[acnoId] = {

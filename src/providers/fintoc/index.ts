@@ -1,7 +1,11 @@
 import type { Provider, ProviderModule } from '../types.js'
 import { createFintocAuth, type FintocPrincipal } from './auth.js'
 import { formatFintocError } from './errors.js'
+import { createMoneyHandlers } from './handlers-money.js'
 import { createReadHandlers } from './handlers-read.js'
+import { createMoney, JOB_REVERSE, JOB_SETTLE, JOB_SETTLE_RETURN } from './money.js'
+import { DEFAULT_OUTCOME_RULES } from './outcomes.js'
+import { readSettings } from './settings.js'
 import { applyFintocScenario, type FintocScenario, fintocScenarioSchema } from './scenario.js'
 import { type FintocState, initialFintocState } from './state.js'
 
@@ -11,12 +15,17 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
   initialState: initialFintocState,
   scenarioSchema: fintocScenarioSchema,
   applyScenario: applyFintocScenario,
-  create({ state, ids, clock }) {
+  create({ state, ids, clock, env, onJob }) {
+    const settings = readSettings(env)
+    const money = createMoney({ ids, clock, settleDelayMs: settings.settleDelayMs, rules: () => DEFAULT_OUTCOME_RULES })
+    onJob(JOB_SETTLE, (ref) => state.update((s, tools) => money.settle(s, tools, ref)))
+    onJob(JOB_REVERSE, (ref) => state.update((s) => money.reverse(s, ref)))
+    onJob(JOB_SETTLE_RETURN, (ref) => state.update((s) => money.settleReturn(s, ref)))
     const provider: Provider<FintocPrincipal> = {
       name: 'fintoc',
       authenticate: createFintocAuth(state, ids, clock),
       formatError: formatFintocError,
-      handlers: { ...createReadHandlers(state) },
+      handlers: { ...createReadHandlers(state), ...createMoneyHandlers(state, money) },
     }
     return provider as Provider
   },

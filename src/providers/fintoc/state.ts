@@ -11,6 +11,7 @@ export interface OrgRecord {
   entityIds: string[]
   accountIds: string[]
   accountNumberIds: string[]
+  transferIds: string[]
 }
 
 export interface EntityRecord {
@@ -32,6 +33,7 @@ export interface AccountRecord {
   status: 'active' | 'blocked' | 'closed'
   is_root: boolean
   rootAccountNumberId: string
+  movementIds: string[]
   createdAt: number
 }
 
@@ -48,6 +50,63 @@ export interface AccountNumberRecord {
   updatedAt: number
 }
 
+export type TransferStatus = 'pending' | 'succeeded' | 'failed' | 'rejected' | 'returned' | 'return_pending'
+export type Direction = 'inbound' | 'outbound'
+
+export interface Counterparty {
+  holder_id: string | null
+  holder_name: string | null
+  account_number: string
+  account_type: string | null
+  institution: { id: string; name: string; country: string } | null
+}
+
+export interface TransferRecord {
+  id: string
+  orgId: string
+  accountId: string
+  accountNumberId: string
+  direction: Direction
+  status: TransferStatus
+  amount: number
+  currency: 'MXN' | 'CLP'
+  comment: string | null
+  reference_id: string | null
+  metadata: Record<string, unknown>
+  counterparty: Counterparty
+  tracking_key: string
+  transactionDate: number
+  postDate: number | null
+  receiptUrl: string | null
+  returnReason: string | null
+  /** the outcome the rules chose at creation, applied when the transfer settles */
+  plannedOutcome: 'succeeded' | 'failed' | 'rejected' | 'returned'
+  /** for inbound transfers: whether a return of it will fail */
+  returnFails: boolean
+}
+
+export interface MovementRecord {
+  id: string
+  orgId: string
+  accountId: string
+  amount: number
+  balance: number
+  currency: 'MXN' | 'CLP'
+  direction: Direction
+  resourceId: string
+  returnPairId: string | null
+  transactionDate: number
+}
+
+export interface EventRecord {
+  id: string
+  orgId: string
+  type: string
+  createdAt: number
+  /** the resource as it was when the event happened */
+  data: unknown
+}
+
 export interface FintocState {
   orgs: Record<string, OrgRecord>
   /** sha256(api key) → org id */
@@ -55,8 +114,12 @@ export interface FintocState {
   entities: Record<string, EntityRecord>
   accounts: Record<string, AccountRecord>
   accountNumbers: Record<string, AccountNumberRecord>
+  transfers: Record<string, TransferRecord>
+  movements: Record<string, MovementRecord>
+  events: Record<string, EventRecord>
   /** next sequence for CLABEs under Fintoc's prefix */
   clabeSeq: number
+  trackingSeq: number
 }
 
 export const initialFintocState = (): FintocState => ({
@@ -65,5 +128,9 @@ export const initialFintocState = (): FintocState => ({
   entities: {},
   accounts: {},
   accountNumbers: {},
+  transfers: {},
+  movements: {},
+  events: {},
   clabeSeq: 1,
+  trackingSeq: 1,
 })

@@ -1,4 +1,4 @@
-import type { AccountNumberRecord, AccountRecord, EntityRecord, FintocState, Mode } from './state.js'
+import type { AccountNumberRecord, AccountRecord, EntityRecord, EventRecord, FintocState, Mode, MovementRecord, TransferRecord } from './state.js'
 
 // Records → the JSON Fintoc sends, field for field as in recorded traffic.
 
@@ -44,4 +44,50 @@ export const accountNumberJson = (n: AccountNumberRecord, mode: Mode) => ({
   metadata: n.metadata,
   status: n.status,
   is_root: n.is_root,
+})
+
+export function transferJson(state: FintocState, t: TransferRecord, mode: Mode) {
+  return {
+    object: 'transfer',
+    id: t.id,
+    amount: t.amount,
+    currency: t.currency,
+    direction: t.direction,
+    status: t.status,
+    transaction_date: isoSeconds(t.transactionDate),
+    post_date: t.postDate === null ? null : isoSeconds(t.postDate),
+    comment: t.comment,
+    reference_id: t.reference_id,
+    tracking_key: t.tracking_key,
+    receipt_url: t.receiptUrl,
+    mode,
+    counterparty: t.counterparty,
+    account_number: accountNumberJson(state.accountNumbers[t.accountNumberId]!, mode),
+    metadata: t.metadata,
+    return_reason: t.returnReason,
+  }
+}
+
+export const movementJson = (m: MovementRecord, mode: Mode) => ({
+  id: m.id,
+  object: 'movement',
+  account_id: m.accountId,
+  amount: m.amount,
+  balance: m.balance,
+  currency: m.currency,
+  direction: m.direction,
+  mode,
+  resource_id: m.resourceId,
+  return_pair_id: m.returnPairId,
+  transaction_date: isoSeconds(m.transactionDate),
+  type: 'transfer',
+})
+
+export const eventJson = (e: EventRecord, mode: Mode) => ({
+  id: e.id,
+  object: 'event',
+  type: e.type,
+  mode,
+  created_at: isoSeconds(e.createdAt),
+  data: e.data,
 })

@@ -1,0 +1,57 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express'
+import { z } from 'zod'
+import type { Clock } from '../core/clock.js'
+import type { Scheduler } from '../core/scheduler.js'
+import { jsonPath } from '../scenario/load.js'
+
+// The sandbox's own control API. Errors answer {"error":{"message","issues"}}.
+
+export interface AdminDeps {
+  clock: Clock
+  scheduler: Scheduler
+}
+
+class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues: string[] = [],
+  ) {
+    super(message)
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body ?? {})
+  if (!result.success) throw new AdminError(400, 'invalid request body', result.error.issues.map((i) => `${jsonPath(i.path)}: ${i.message}`))
+  return result.data
+}
+
+const clockJson = (clock: Clock) => ({ mode: clock.mode(), now: new Date(clock.now()).toISOString() })
+
+export function createAdminRouter({ clock, scheduler }: AdminDeps): Router {
+  const router = express.Router()
+  router.use(express.json({ limit: '1mb' }))
+
+  router.get('/clock', (_req, res) => {
+    res.json(clockJson(clock))
+  })
+
+  router.post('/clock/advance', async (req, res) => {
+    const { ms } = parse(z.object({ ms: z.number().int().min(0).max(10 * 365 * 24 * 3600 * 1000) }), req.body)
+    // everything that falls due runs, in order, before the answer
+    const ran = await scheduler.advance(ms)
+    res.json({ ...clockJson(clock), ran })
+  })
+
+  router.use((req: Request, res: Response) => {
+    res.status(404).json({ error: { message: `No admin route for ${req.method} ${req.path}`, issues: [] } })
+  })
+  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof AdminError) return void res.status(err.status).json({ error: { message: err.message, issues: err.issues } })
+    const status = (err as { status?: number }).status
+    if (status && status < 500) return void res.status(status).json({ error: { message: (err as Error).message, issues: [] } })
+    res.status(500).json({ error: { message: 'An unexpected error occurred', issues: [] } })
+  })
+  return router
+}

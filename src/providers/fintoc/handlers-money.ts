@@ -1,0 +1,79 @@
+import type { Handler, RequestContext, StateSlice } from '../types.js'
+import type { FintocPrincipal } from './auth.js'
+import { notFound } from './errors.js'
+import type { Money, SimulateBody, TransferBody } from './money.js'
+import { cursorPage } from './pagination.js'
+import type { FintocState, TransferRecord } from './state.js'
+import { eventJson, movementJson, transferJson } from './wire.js'
+
+// Transfers, movements and events: writes go through the money domain in one store update.
+
+type Ctx = RequestContext<FintocPrincipal>
+
+function list<T extends { id: string }>(ctx: Ctx, all: T[]) {
+  const page = cursorPage(all, ctx.query, `${ctx.baseUrl}${ctx.path}`)
+  return { body: page.items, headers: { Link: page.link } }
+}
+
+const timeFilter = (ctx: Ctx) => {
+  const since = typeof ctx.query.since === 'string' ? Date.parse(ctx.query.since) : Number.NEGATIVE_INFINITY
+  const until = typeof ctx.query.until === 'string' ? Date.parse(ctx.query.until) : Number.POSITIVE_INFINITY
+  return (ms: number) => ms >= since && ms <= until
+}
+
+export function createMoneyHandlers(state: StateSlice<FintocState>, money: Money): Record<string, Handler<FintocPrincipal>> {
+  const json = (t: TransferRecord, ctx: Ctx) => transferJson(state.data, t, ctx.principal.mode)
+
+  return {
+    simulateReceiveTransfer: async (ctx) => {
+      const t = await state.update((s, tools) => money.simulateInbound(s, tools, ctx.principal.orgId, ctx.body as SimulateBody))
+      return { body: json(t, ctx) }
+    },
+    createTransfer: async (ctx) => {
+      const t = await state.update((s, tools) => money.createOutbound(s, tools, ctx.principal.orgId, ctx.body as TransferBody))
+      return { body: json(t, ctx) }
+    },
+    returnTransfer: async (ctx) => {
+      const { transfer_id: id } = ctx.body as { transfer_id: string }
+      const t = await state.update((s, tools) => money.requestReturn(s, tools, ctx.principal.orgId, id))
+      return { body: json(t, ctx) }
+    },
+    getTransfer: (ctx) => {
+      const t = state.data.transfers[ctx.params.id!]
+      if (t?.orgId !== ctx.principal.orgId) throw notFound('transfer', ctx.params.id!)
+      return { body: json(t, ctx) }
+    },
+    listTransfers: (ctx) => {
+      const s = state.data
+      const { status, direction, account_id: accountId } = ctx.query
+      const inWindow = timeFilter(ctx)
+      const ids = s.orgs[ctx.principal.orgId]!.transferIds
+      const out = []
+      for (let i = ids.length - 1; i >= 0; i--) {
+        const t = s.transfers[ids[i]!]!
+        if ((status && t.status !== status) || (direction && t.direction !== direction) || (accountId && t.accountId !== accountId)) continue
+        if (!inWindow(t.transactionDate)) continue
+        out.push(t)
+      }
+      return list(ctx, out.map((t) => json(t, ctx)))
+    },
+    listMovements: (ctx) => {
+      const s = state.data
+      const account = s.accounts[ctx.params.account_id!]
+      if (account?.orgId !== ctx.principal.orgId) throw notFound('account', ctx.params.account_id!)
+      const inWindow = timeFilter(ctx)
+      const movements = [...account.movementIds].reverse().map((id) => s.movements[id]!).filter((m) => inWindow(m.transactionDate))
+      return list(ctx, movements.map((m) => movementJson(m, ctx.principal.mode)))
+    },
+    getMovement: (ctx) => {
+      const m = state.data.movements[ctx.params.id!]
+      if (m?.orgId !== ctx.principal.orgId || m.accountId !== ctx.params.account_id) throw notFound('movement', ctx.params.id!)
+      return { body: movementJson(m, ctx.principal.mode) }
+    },
+    getEvent: (ctx) => {
+      const e = state.data.events[ctx.params.id!]
+      if (e?.orgId !== ctx.principal.orgId) throw notFound('event', ctx.params.id!)
+      return { body: eventJson(e, ctx.principal.mode) }
+    },
+  }
+}
