@@ -188,7 +188,7 @@ export function createMoney({ ids, clock, settleDelayMs, rules }: MoneyDeps) {
     /** a pending transfer reaches its planned outcome */
     settle(s: FintocState, tools: UpdateTools, transferId: string) {
       const t = s.transfers[transferId]
-      if (!t || t.status !== 'pending') return
+      if (t?.status !== 'pending') return
       const account = s.accounts[t.accountId]!
       const now = clock.now()
       if (t.direction === 'inbound') {
@@ -220,7 +220,7 @@ export function createMoney({ ids, clock, settleDelayMs, rules }: MoneyDeps) {
 
     settleReturn(s: FintocState, transferId: string) {
       const t = s.transfers[transferId]
-      if (!t || t.status !== 'return_pending') return
+      if (t?.status !== 'return_pending') return
       if (t.returnFails) {
         move(s, s.accounts[t.accountId]!, t.amount, t.id)
         apply(s, t, 'fail_return')
