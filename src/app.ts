@@ -9,6 +9,7 @@ export interface MountedProvider {
   name: string
   router: Router
   operationCount: number
+  admin?: Router
 }
 
 export interface AppDeps {

@@ -116,10 +116,10 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     })
     const operations = extractOperations(specs[i]!)
     const router = mountProvider({ provider, operations, validators: createValidators(operations), generate, logger })
-    return { name: m.name, router, operationCount: operations.length }
+    return { name: m.name, router, operationCount: operations.length, admin: provider.admin }
   })
 
-  const app = createApp({ providers, logger, version: VERSION, admin: createAdminRouter({ clock, scheduler }) })
+  const app = createApp({ providers, logger, version: VERSION, admin: createAdminRouter({ clock, scheduler, providers }) })
   scheduler.arm()
   return {
     app,

@@ -13,7 +13,7 @@ beforeAll(async () => {
   check = await specValidator('specs/fintoc.yaml')
 })
 beforeEach(async () => {
-  sb = await makeSandbox({ env: { FINTOC_SETTLE_DELAY_MS: String(SETTLE) } })
+  sb = await makeSandbox({ env: { FINTOC_SETTLE_DELAY_MS: String(SETTLE), FINTOC_JWS: 'off' } })
 })
 afterEach(() => sb.close())
 

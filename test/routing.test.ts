@@ -85,9 +85,9 @@ describe('generated responses', () => {
 describe('route matching', () => {
   it('a static segment wins over a templated one', async () => {
     const res = await sb.http.post('/fintoc/v2/transfers/return').set('Authorization', 'sk_test_route').send({})
-    // routed to returnTransfer, whose validation names its own field
-    expect(res.status).toBe(400)
-    expect(fintocError(res.body).param).toBe('transfer_id')
+    // routed to returnTransfer: only it (not GET /v2/transfers/{id}) declares the JWS header
+    expect(res.status).toBe(401)
+    expect(fintocError(res.body).code).toBe('missing_jws_signature_header')
   })
 
   it('a known path with another method is 405 with Allow, in each envelope', async () => {

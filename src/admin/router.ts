@@ -2,36 +2,22 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { z } from 'zod'
 import type { Clock } from '../core/clock.js'
 import type { Scheduler } from '../core/scheduler.js'
-import { jsonPath } from '../scenario/load.js'
+import { AdminError, parseAdminBody as parse } from './errors.js'
 
-// The sandbox's own control API. Errors answer {"error":{"message","issues"}}.
+// The sandbox's own control API; each provider may add routes under /__admin/<provider>.
 
 export interface AdminDeps {
   clock: Clock
   scheduler: Scheduler
-}
-
-class AdminError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly issues: string[] = [],
-  ) {
-    super(message)
-  }
-}
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body ?? {})
-  if (!result.success) throw new AdminError(400, 'invalid request body', result.error.issues.map((i) => `${jsonPath(i.path)}: ${i.message}`))
-  return result.data
+  providers: Array<{ name: string; admin?: Router }>
 }
 
 const clockJson = (clock: Clock) => ({ mode: clock.mode(), now: new Date(clock.now()).toISOString() })
 
-export function createAdminRouter({ clock, scheduler }: AdminDeps): Router {
+export function createAdminRouter({ clock, scheduler, providers }: AdminDeps): Router {
   const router = express.Router()
   router.use(express.json({ limit: '1mb' }))
+  for (const p of providers) if (p.admin) router.use(`/${p.name}`, p.admin)
 
   router.get('/clock', (_req, res) => {
     res.json(clockJson(clock))

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import type { Router } from 'express'
 import type { z } from 'zod'
 import type { Clock } from '../core/clock.js'
 import type { ApiError } from '../core/errors.js'
@@ -34,6 +35,8 @@ export interface AuthInput {
   operation: Operation
   params: Record<string, string>
   headers: IncomingHttpHeaders
+  /** the exact bytes received, for request signatures */
+  rawBody: Buffer | undefined
 }
 
 export interface ErrorResponse {
@@ -49,6 +52,8 @@ export interface Provider<P = unknown> {
   /** resolves the caller or throws an ApiError (401/403) */
   authenticate(input: AuthInput): P | Promise<P>
   formatError(err: ApiError, operation?: Operation): ErrorResponse
+  /** provider-specific control routes, mounted at /__admin/<name> */
+  admin?: Router
 }
 
 /** What an update may do besides mutating its own state, written in the same store update. */

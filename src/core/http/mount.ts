@@ -71,11 +71,11 @@ export function mountProvider({ provider, operations, validators, generate, logg
   })
 
   async function buildContext(req: Request, res: Response, { operation, params }: Matched): Promise<RequestContext> {
-    const principal = await provider.authenticate({ operation, params, headers: req.headers })
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : undefined
+    const principal = await provider.authenticate({ operation, params, headers: req.headers, rawBody })
     const validator = validators.get(operation.operationId)!
     const pathIssues = validator.path(params)
     const { value: query, issues: queryIssues } = validator.query(req.query as Record<string, unknown>)
-    const rawBody = Buffer.isBuffer(req.body) ? req.body : undefined
     let body: unknown
     if (operation.requestBody) {
       // no body at all still gets validated, so the first missing field is named

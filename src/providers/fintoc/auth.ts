@@ -5,7 +5,8 @@ import type { Clock } from '../../core/clock.js'
 import { ApiError } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
 import { maskSecret } from '../../core/logger.js'
-import type { StateSlice } from '../types.js'
+import type { AuthInput, StateSlice } from '../types.js'
+import type { JwsGuard } from './jws-guard.js'
 import type { FintocState, OrgRecord } from './state.js'
 
 // Any well-formed sk_test_ key is accepted; its first request provisions an isolated organization.
@@ -47,6 +48,7 @@ export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, 
     accountIds: [],
     accountNumberIds: [],
     transferIds: [],
+    jwsPublicKeys: [],
   }
   const entityId = ids.prefixed('ent')
   const accountId = ids.prefixed('acc')
@@ -85,14 +87,20 @@ export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, 
   return org
 }
 
-export function createFintocAuth(state: StateSlice<FintocState>, ids: IdGenerator, clock: Clock) {
-  return async function authenticate({ headers }: { headers: IncomingHttpHeaders }): Promise<FintocPrincipal> {
+/** the organization of a key, created on first use */
+export async function orgForKey(state: StateSlice<FintocState>, key: string, ids: IdGenerator, clock: Clock): Promise<string> {
+  const hash = hashKey(key)
+  const known = state.data.keyIndex[hash]
+  if (known) return known
+  // the check runs again inside the update: two first requests with one key make one organization
+  return state.update((s) => s.keyIndex[hash] ?? provisionOrg(s, key, ids, clock).id)
+}
+
+export function createFintocAuth(state: StateSlice<FintocState>, ids: IdGenerator, clock: Clock, jws: JwsGuard) {
+  return async function authenticate({ headers, operation, rawBody }: AuthInput): Promise<FintocPrincipal> {
     const key = readApiKey(headers)
-    const hash = hashKey(key)
-    const known = state.data.keyIndex[hash]
-    if (known) return { orgId: known, mode: 'test' }
-    // the check runs again inside the update: two first requests with one key make one organization
-    const orgId = await state.update((s) => s.keyIndex[hash] ?? provisionOrg(s, key, ids, clock).id)
+    const orgId = await orgForKey(state, key, ids, clock)
+    if (jws.requiredFor(operation)) await jws.verify(orgId, headers, rawBody)
     return { orgId, mode: 'test' }
   }
 }

@@ -1,5 +1,7 @@
 import type { Provider, ProviderModule } from '../types.js'
+import { createFintocAdmin } from './admin.js'
 import { createFintocAuth, type FintocPrincipal } from './auth.js'
+import { createJwsGuard } from './jws-guard.js'
 import { formatFintocError } from './errors.js'
 import { createMoneyHandlers } from './handlers-money.js'
 import { createReadHandlers } from './handlers-read.js'
@@ -23,7 +25,8 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
     onJob(JOB_SETTLE_RETURN, (ref) => state.update((s) => money.settleReturn(s, ref)))
     const provider: Provider<FintocPrincipal> = {
       name: 'fintoc',
-      authenticate: createFintocAuth(state, ids, clock),
+      authenticate: createFintocAuth(state, ids, clock, createJwsGuard(state, clock, settings)),
+      admin: createFintocAdmin(state, ids, clock),
       formatError: formatFintocError,
       handlers: { ...createReadHandlers(state), ...createMoneyHandlers(state, money) },
     }

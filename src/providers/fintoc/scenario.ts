@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { ScenarioContext } from '../types.js'
 import { hashKey, provisionOrg } from './auth.js'
+import { readPublicKey } from './jws.js'
 import type { FintocState } from './state.js'
 
 // The `fintoc` section of a scenario file.
@@ -14,6 +15,18 @@ export const fintocScenarioSchema = z
             api_key: z.string().regex(/^sk_test_[A-Za-z0-9_-]+$/, 'must be a test secret key (sk_test_...)'),
             holder_name: z.string().min(1).max(100).optional(),
             holder_id: z.string().min(1).max(40).optional(),
+            jws_public_keys: z
+              .array(
+                z.string().refine((pem) => {
+                  try {
+                    readPublicKey(pem)
+                    return true
+                  } catch {
+                    return false
+                  }
+                }, 'must be an RSA public key in PEM format'),
+              )
+              .optional(),
           })
           .strict(),
       )
@@ -26,7 +39,8 @@ export type FintocScenario = z.infer<typeof fintocScenarioSchema>
 export function applyFintocScenario(state: FintocState, section: FintocScenario, { ids, clock }: ScenarioContext) {
   for (const org of section.organizations ?? []) {
     // a key named twice (or in two scenario files) keeps its first organization
-    if (state.keyIndex[hashKey(org.api_key)]) continue
-    provisionOrg(state, org.api_key, ids, clock, org.holder_name, org.holder_id)
+    const existing = state.keyIndex[hashKey(org.api_key)]
+    const record = existing ? state.orgs[existing]! : provisionOrg(state, org.api_key, ids, clock, org.holder_name, org.holder_id)
+    for (const pem of org.jws_public_keys ?? []) if (!record.jwsPublicKeys.includes(pem)) record.jwsPublicKeys.push(pem)
   }
 }

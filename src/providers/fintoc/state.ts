@@ -12,6 +12,8 @@ export interface OrgRecord {
   accountIds: string[]
   accountNumberIds: string[]
   transferIds: string[]
+  /** PEM public keys that verify this organization's signed requests */
+  jwsPublicKeys: string[]
 }
 
 export interface EntityRecord {
@@ -117,6 +119,8 @@ export interface FintocState {
   transfers: Record<string, TransferRecord>
   movements: Record<string, MovementRecord>
   events: Record<string, EventRecord>
+  /** `orgId:nonce` → when the nonce may be forgotten (its ts can no longer pass the window) */
+  usedNonces: Record<string, number>
   /** next sequence for CLABEs under Fintoc's prefix */
   clabeSeq: number
   trackingSeq: number
@@ -131,6 +135,7 @@ export const initialFintocState = (): FintocState => ({
   transfers: {},
   movements: {},
   events: {},
+  usedNonces: {},
   clabeSeq: 1,
   trackingSeq: 1,
 })

@@ -1,0 +1,39 @@
+import express, { type Router } from 'express'
+import { z } from 'zod'
+import { AdminError, parseAdminBody } from '../../admin/errors.js'
+import type { Clock } from '../../core/clock.js'
+import type { IdGenerator } from '../../core/ids.js'
+import type { StateSlice } from '../types.js'
+import { orgForKey } from './auth.js'
+import { readPublicKey } from './jws.js'
+import type { FintocState } from './state.js'
+
+// /__admin/fintoc: what the Dashboard does for a real organization.
+
+const JwsKeyBody = z.object({
+  api_key: z.string().regex(/^sk_test_[A-Za-z0-9_-]+$/, 'must be a test secret key (sk_test_...)'),
+  public_key: z.string().min(1),
+})
+
+export function createFintocAdmin(state: StateSlice<FintocState>, ids: IdGenerator, clock: Clock): Router {
+  const router = express.Router()
+
+  // registers a JWS public key for the key's organization (created if it is new)
+  router.post('/jws-keys', async (req, res) => {
+    const body = parseAdminBody(JwsKeyBody, req.body)
+    try {
+      readPublicKey(body.public_key)
+    } catch (err) {
+      throw new AdminError(400, 'invalid request body', [`$.public_key: ${(err as Error).message}`])
+    }
+    const orgId = await orgForKey(state, body.api_key, ids, clock)
+    const count = await state.update((s) => {
+      const org = s.orgs[orgId]!
+      if (!org.jwsPublicKeys.includes(body.public_key)) org.jwsPublicKeys.push(body.public_key)
+      return org.jwsPublicKeys.length
+    })
+    res.status(201).json({ organization: orgId, keys: count })
+  })
+
+  return router
+}
