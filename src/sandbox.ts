@@ -6,6 +6,7 @@ import type { Config } from './config.js'
 import { type Clock, createClock } from './core/clock.js'
 import { mountProvider } from './core/http/mount.js'
 import { createIds, type IdGenerator } from './core/ids.js'
+import { createIdempotency, type IdempotencyState, initialIdempotencyState } from './core/idempotency.js'
 import { createScheduler, initialJobsState, type JobsState, type Scheduler } from './core/scheduler.js'
 import { createAdminRouter } from './admin/router.js'
 import { createLogger, type Logger } from './core/logger.js'
@@ -65,8 +66,11 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const specs = await Promise.all(modules.map((m) => loadSpec(fromRoot(m.specFile))))
   const scenarios = options.scenarios ?? (await Promise.all(config.scenarios.map((f) => readScenario(modules, resolveScenarioPath(f)))))
 
-  // `core` holds what belongs to no provider: the scheduled jobs
-  const initial = (): SandboxState => ({ core: initialJobsState(), ...Object.fromEntries(modules.map((m) => [m.name, m.initialState()])) })
+  // `core` holds what belongs to no provider: scheduled jobs and idempotency records
+  const initial = (): SandboxState => ({
+    core: { ...initialJobsState(), idempotency: initialIdempotencyState() },
+    ...Object.fromEntries(modules.map((m) => [m.name, m.initialState()])),
+  })
   const { store, restored } = await createStore(initial, config.dataFile)
   if (restored) logger.info({ dataFile: config.dataFile }, 'state restored from data file')
   else {
@@ -93,6 +97,10 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       }),
   })
 
+  const idempotency = createIdempotency({
+    clock,
+    update: (fn) => store.update((state) => fn((state.core as { idempotency: IdempotencyState }).idempotency)),
+  })
   const generate = createMockGenerator()
   const providers = modules.map((m, i): MountedProvider => {
     const slice: StateSlice<unknown> = {
@@ -115,7 +123,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       onJob: (type, run) => scheduler.register(`${m.name}.${type}`, (job) => run(job.ref)),
     })
     const operations = extractOperations(specs[i]!)
-    const router = mountProvider({ provider, operations, validators: createValidators(operations), generate, logger })
+    const router = mountProvider({ provider, operations, validators: createValidators(operations), generate, idempotency, logger })
     return { name: m.name, router, operationCount: operations.length, admin: provider.admin }
   })
 

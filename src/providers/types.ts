@@ -3,6 +3,7 @@ import type { Router } from 'express'
 import type { z } from 'zod'
 import type { Clock } from '../core/clock.js'
 import type { ApiError } from '../core/errors.js'
+import type { IdempotencyPolicy } from '../core/idempotency.js'
 import type { IdGenerator } from '../core/ids.js'
 import type { Logger } from '../core/logger.js'
 import type { Operation } from '../core/spec/operations.js'
@@ -54,6 +55,8 @@ export interface Provider<P = unknown> {
   formatError(err: ApiError, operation?: Operation): ErrorResponse
   /** provider-specific control routes, mounted at /__admin/<name> */
   admin?: Router
+  /** how Idempotency-Key is honoured on the operations that declare it */
+  idempotency?: IdempotencyPolicy
 }
 
 /** What an update may do besides mutating its own state, written in the same store update. */

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express'
 import type { Provider, RequestContext } from '../../providers/types.js'
 import { ApiError, isApiError } from '../errors.js'
+import { type Begin, IDEMPOTENCY_HEADER, type IdempotencyBegin, type StoredResponse } from '../idempotency.js'
 import type { Logger } from '../logger.js'
 import type { Operation } from '../spec/operations.js'
 import { createRouteMatcher } from '../spec/router.js'
@@ -18,18 +19,21 @@ export interface MountOptions {
   operations: Operation[]
   validators: Map<string, OperationValidator>
   generate: (schema: Record<string, unknown>, key: string) => unknown
+  idempotency: IdempotencyBegin
   logger: Logger
 }
 
 type Matched = { operation: Operation; params: Record<string, string> }
 
-export function mountProvider({ provider, operations, validators, generate, logger }: MountOptions): Router {
+export function mountProvider({ provider, operations, validators, generate, idempotency, logger }: MountOptions): Router {
   const router = express.Router()
   const match = createRouteMatcher(operations)
 
   router.use(express.raw({ type: () => true, limit: BODY_LIMIT }))
 
-  router.use(async (req: Request, res: Response, next: NextFunction) => {
+  router.use(async (req: Request, res: Response) => {
+    let stored: Begin = { kind: 'none' }
+    let response: StoredResponse
     try {
       const found = match(req.method, req.path)
       if (found.kind === 'not_found') throw new ApiError('route_not_found', `Unrecognized request URL (${req.method}: ${req.path})`)
@@ -40,39 +44,49 @@ export function mountProvider({ provider, operations, validators, generate, logg
       }
       const { operation, params } = found
       res.locals.operation = operation
-      const ctx = await buildContext(req, res, { operation, params })
-      const handler = provider.handlers[operation.operationId]
-      if (handler) {
-        const result = await handler(ctx)
-        res.set('X-Mock-Source', 'state')
-        send(res, result.status ?? operation.successStatus, result.body, result.headers)
-        return
+      const rawBody = Buffer.isBuffer(req.body) ? req.body : undefined
+      // auth failures are answered before idempotency, so they are never stored
+      const principal = await provider.authenticate({ operation, params, headers: req.headers, rawBody })
+      if (provider.idempotency) {
+        const key = req.headers[IDEMPOTENCY_HEADER]
+        stored = await idempotency(provider.idempotency, {
+          operation,
+          method: req.method,
+          path: req.path,
+          key: typeof key === 'string' ? key : undefined,
+          rawBody,
+          principal,
+        })
+        if (stored.kind === 'replay') {
+          send(res, stored.response.status, stored.response.body, { ...stored.response.headers, 'Idempotent-Replayed': 'true' })
+          return
+        }
       }
-      res.set('X-Mock-Source', 'generated')
-      const body = operation.successSchema
-        ? generate(operation.successSchema, `${operation.operationId} ${req.originalUrl}`)
-        : undefined
-      send(res, operation.successStatus, body)
+      response = await run(req, res, { operation, params }, principal, rawBody)
     } catch (err) {
-      next(err)
+      response = errorResponse(err, req, res)
     }
+    if (stored.kind === 'first') await stored.complete(response)
+    send(res, response.status, response.body, response.headers)
   })
 
+  // body-parser failures (size, encoding) arrive here
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const response = errorResponse(err, req, res)
+    if (res.headersSent) return void res.end()
+    send(res, response.status, response.body, response.headers)
+  })
+
+  function errorResponse(err: unknown, req: Request, res: Response): StoredResponse {
     const apiError = toApiError(err)
     if (apiError.kind === 'internal') {
       logger.error({ reqId: res.locals.requestId, err, method: req.method, path: req.originalUrl }, 'unexpected error')
     }
-    const operation = res.locals.operation as Operation | undefined
-    const formatted = provider.formatError(apiError, operation)
-    const headers = { ...apiError.details.headers, ...formatted.headers }
-    if (res.headersSent) return void res.end()
-    send(res, formatted.status, formatted.body, headers)
-  })
+    const formatted = provider.formatError(apiError, res.locals.operation as Operation | undefined)
+    return { status: formatted.status, body: formatted.body, headers: { ...apiError.details.headers, ...formatted.headers } }
+  }
 
-  async function buildContext(req: Request, res: Response, { operation, params }: Matched): Promise<RequestContext> {
-    const rawBody = Buffer.isBuffer(req.body) ? req.body : undefined
-    const principal = await provider.authenticate({ operation, params, headers: req.headers, rawBody })
+  async function run(req: Request, res: Response, { operation, params }: Matched, principal: unknown, rawBody: Buffer | undefined): Promise<StoredResponse> {
     const validator = validators.get(operation.operationId)!
     const pathIssues = validator.path(params)
     const { value: query, issues: queryIssues } = validator.query(req.query as Record<string, unknown>)
@@ -83,8 +97,12 @@ export function mountProvider({ provider, operations, validators, generate, logg
     }
     const issues = [...pathIssues, ...queryIssues, ...validator.body(body)]
     if (issues.length) throw new ApiError('invalid_request', issues[0]!.message, { issues })
-    const prefix = req.baseUrl
-    return {
+    const handler = provider.handlers[operation.operationId]
+    if (!handler) {
+      const generated = operation.successSchema ? generate(operation.successSchema, `${operation.operationId} ${req.originalUrl}`) : undefined
+      return { status: operation.successStatus, body: generated, headers: { 'X-Mock-Source': 'generated' } }
+    }
+    const ctx: RequestContext = {
       operation,
       params,
       query,
@@ -92,10 +110,12 @@ export function mountProvider({ provider, operations, validators, generate, logg
       rawBody,
       headers: req.headers,
       requestId: res.locals.requestId as string,
-      baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}${prefix}`,
+      baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`,
       path: req.path,
       principal,
     }
+    const result = await handler(ctx)
+    return { status: result.status ?? operation.successStatus, body: result.body, headers: { ...result.headers, 'X-Mock-Source': 'state' } }
   }
 
   return router

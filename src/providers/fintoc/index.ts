@@ -1,6 +1,7 @@
 import type { Provider, ProviderModule } from '../types.js'
 import { createFintocAdmin } from './admin.js'
 import { createFintocAuth, type FintocPrincipal } from './auth.js'
+import { fintocIdempotency } from './idempotency.js'
 import { createJwsGuard } from './jws-guard.js'
 import { formatFintocError } from './errors.js'
 import { createMoneyHandlers } from './handlers-money.js'
@@ -27,6 +28,7 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
       name: 'fintoc',
       authenticate: createFintocAuth(state, ids, clock, createJwsGuard(state, clock, settings)),
       admin: createFintocAdmin(state, ids, clock),
+      idempotency: fintocIdempotency,
       formatError: formatFintocError,
       handlers: { ...createReadHandlers(state), ...createMoneyHandlers(state, money) },
     }

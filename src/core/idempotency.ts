@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto'
+import type { Clock } from './clock.js'
+import type { ApiError } from './errors.js'
+import type { Operation } from './spec/operations.js'
+
+// Idempotency keys: the first response (success or error) is stored per scope + key and replayed
+// for an identical retry; a different request under the same key, or a retry while the first is
+// still running, is refused. Records live in the state, so they persist and expire on the sandbox clock.
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key'
+
+export interface StoredResponse {
+  status: number
+  body: unknown
+  headers: Record<string, string>
+}
+
+export interface IdempotencyRecord {
+  fingerprint: string
+  expiresAt: number
+  response?: StoredResponse
+}
+
+export interface IdempotencyState {
+  records: Record<string, IdempotencyRecord>
+}
+
+export const initialIdempotencyState = (): IdempotencyState => ({ records: {} })
+
+/** How a provider wants keys handled. */
+export interface IdempotencyPolicy {
+  ttlMs: number
+  /** who the key belongs to, e.g. the organization of the API key */
+  scope(principal: unknown): string
+  /** refuses a malformed key (the refusal is not stored) */
+  checkKey?(key: string, operation: Operation, rawBody: Buffer | undefined, principal: unknown): void
+  mismatch(): ApiError
+  inProgress(): ApiError
+}
+
+export type Begin =
+  | { kind: 'none' }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'first'; complete(response: StoredResponse): Promise<void>; abandon(): Promise<void> }
+
+export const declaresIdempotency = (operation: Operation) =>
+  operation.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === IDEMPOTENCY_HEADER)
+
+export function createIdempotency(deps: { clock: Clock; update: <R>(fn: (s: IdempotencyState) => R) => Promise<R> }) {
+  let writes = 0
+  return async function begin(policy: IdempotencyPolicy, input: {
+    operation: Operation
+    method: string
+    path: string
+    key: string | undefined
+    rawBody: Buffer | undefined
+    principal: unknown
+  }): Promise<Begin> {
+    const { key } = input
+    if (key === undefined || !declaresIdempotency(input.operation)) return { kind: 'none' }
+    policy.checkKey?.(key, input.operation, input.rawBody, input.principal)
+    const id = `${policy.scope(input.principal)}\u0000${key}`
+    const fingerprint = createHash('sha256')
+      .update(`${input.method} ${input.path}\n`)
+      .update(input.rawBody ?? Buffer.alloc(0))
+      .digest('hex')
+    const now = deps.clock.now()
+    // check and claim in one update: of two concurrent first requests, exactly one gets to run
+    const outcome = await deps.update((s) => {
+      const existing = s.records[id]
+      if (existing && existing.expiresAt > now) {
+        if (existing.fingerprint !== fingerprint) throw policy.mismatch()
+        if (!existing.response) throw policy.inProgress()
+        return existing.response
+      }
+      if (++writes % 1000 === 0) for (const [k, r] of Object.entries(s.records)) if (r.expiresAt <= now) delete s.records[k]
+      s.records[id] = { fingerprint, expiresAt: now + policy.ttlMs }
+      return undefined
+    })
+    if (outcome) return { kind: 'replay', response: outcome }
+    return {
+      kind: 'first',
+      complete: (response) =>
+        deps.update((s) => {
+          const r = s.records[id]
+          if (r) r.response = response
+        }),
+      abandon: () =>
+        deps.update((s) => {
+          delete s.records[id]
+        }),
+    }
+  }
+}
+
+export type IdempotencyBegin = ReturnType<typeof createIdempotency>
