@@ -667,10 +667,15 @@ function runCommand(command: Command, options: { cwd: string; env: Vars; timeout
   })
 }
 
-/** Environment of the host minus anything that could leak the repo's own install into a step. */
+/**
+ * The host's environment as far as a step needs it (home, locale, proxies, the CA certificates the
+ * registry is reached with, npm's registry and cache settings), without the variables of the test
+ * run itself (NODE_ENV=test, VITEST...) and without anything that could leak the repo's own install.
+ */
 function hostEnv(): Vars {
   const env: Vars = {}
-  const keep = /^(HOME|LANG|LC_ALL|TZ|TMPDIR|(?:HTTPS?|NO)_PROXY|npm_config_(?:registry|userconfig|cache)|NPM_CONFIG_(?:REGISTRY|USERCONFIG|CACHE))$/i
+  const keep =
+    /^(HOME|USER|LANG|LC_ALL|TZ|TMPDIR|(?:HTTPS?|NO)_PROXY|NODE_EXTRA_CA_CERTS|NODE_USE_SYSTEM_CA|SSL_CERT_FILE|SSL_CERT_DIR|npm_config_(?:registry|userconfig|cache|cafile))$/i
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && keep.test(key)) env[key] = value
   }

@@ -26,7 +26,7 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
     onJob(JOB_SETTLE_RETURN, (ref) => state.update((s) => money.settleReturn(s, ref)))
     const provider: Provider<FintocPrincipal> = {
       name: 'fintoc',
-      authenticate: createFintocAuth(state, ids, clock, createJwsGuard(state, clock, settings)),
+      authenticate: createFintocAuth(state, ids, clock, createJwsGuard(state, settings)),
       admin: createFintocAdmin(state, ids, clock),
       idempotency: fintocIdempotency,
       formatError: formatFintocError,

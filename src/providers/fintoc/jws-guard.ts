@@ -1,6 +1,5 @@
 import type { KeyObject } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
-import type { Clock } from '../../core/clock.js'
 import { ApiError } from '../../core/errors.js'
 import type { Operation } from '../../core/spec/operations.js'
 import type { StateSlice } from '../types.js'
@@ -16,7 +15,11 @@ export interface JwsGuard {
   verify(orgId: string, headers: IncomingHttpHeaders, rawBody: Buffer | undefined): Promise<void>
 }
 
-export function createJwsGuard(state: StateSlice<FintocState>, clock: Clock, settings: FintocSettings): JwsGuard {
+/**
+ * `wall` is real time, not the sandbox clock: clients sign with their machine's time, and a
+ * manual or advanced sandbox clock must not make every signature stale.
+ */
+export function createJwsGuard(state: StateSlice<FintocState>, settings: FintocSettings, wall: () => number = Date.now): JwsGuard {
   const parsed = new Map<string, KeyObject>()
   const key = (pem: string) => {
     let k = parsed.get(pem)
@@ -40,7 +43,7 @@ export function createJwsGuard(state: StateSlice<FintocState>, clock: Clock, set
       return r
     },
     async verify(orgId, headers, rawBody) {
-      const now = clock.now()
+      const now = wall()
       const { header, protectedB64, signature } = parseJws(headers[JWS_HEADER], now)
       const pems = [...(state.data.orgs[orgId]?.jwsPublicKeys ?? []), ...(settings.globalJwsKey ? [settings.globalJwsKey] : [])]
       if (pems.length === 0) {
