@@ -811,13 +811,23 @@ const lock: { packages: Record<string, { dev?: boolean }> } = JSON.parse(
 
 const workRoot = mkdtempSync(path.join(tmpdir(), 'docker-steps-'))
 const timings: Timing[] = []
-let contextDir = ''
-let contextFiles: string[] = []
+let context: { dir: string; files: string[] } | undefined
 let finalRoot: string | undefined
 let server: ChildProcess | undefined
 
+/** The build context, made once, whichever test needs it first. */
+function buildContextOnce(): { dir: string; files: string[] } {
+  if (!context) {
+    const started = performance.now()
+    const dir = path.join(workRoot, 'context')
+    context = { dir, files: buildContext(dir) }
+    timings.push({ stage: 'context', what: `${context.files.length} files (git ls-files minus .dockerignore)`, ms: performance.now() - started })
+  }
+  return context
+}
+
 function requiredFiles(): string[] {
-  return contextFiles.filter((f) => f === 'package.json' || /^specs\/[^/]+\.ya?ml$/.test(f) || /^data\/scenarios\/[^/]+\.json$/.test(f))
+  return buildContextOnce().files.filter((f) => f === 'package.json' || /^specs\/[^/]+\.ya?ml$/.test(f) || /^data\/scenarios\/[^/]+\.json$/.test(f))
 }
 
 function printTimings() {
@@ -827,7 +837,8 @@ function printTimings() {
     const what = t.what.length > 90 ? `${t.what.slice(0, 87)}...` : t.what
     return `  ${t.stage.padEnd(width)}  ${(t.ms / 1000).toFixed(1).padStart(6)} s  ${what}`
   })
-  console.log(`Dockerfile steps replayed without Docker (node ${process.version} on PATH here; the image has Node 24):\n${lines.join('\n')}`)
+  const node = execFileSync('node', ['--version'], { env: hostEnv(), encoding: 'utf8' }).trim()
+  console.log(`Dockerfile steps replayed without Docker, with this machine's node ${node} (the image has Node 24):\n${lines.join('\n')}`)
 }
 
 afterAll(async () => {
@@ -844,11 +855,6 @@ describe('Dockerfile', () => {
   const image = parseDockerfile(dockerfileText)
 
   it('keeps the image contract', () => {
-    const started = performance.now()
-    contextDir = path.join(workRoot, 'context')
-    contextFiles = buildContext(contextDir)
-    timings.push({ stage: 'context', what: `${contextFiles.length} files (git ls-files minus .dockerignore)`, ms: performance.now() - started })
-
     expect(image.stages.length).toBeGreaterThanOrEqual(2)
     const required = requiredFiles()
     expect(required).toContain('package.json')
@@ -900,8 +906,7 @@ describe('Dockerfile', () => {
   })
 
   it('builds every stage outside Docker', async () => {
-    expect(contextDir, 'the build context is made by the first test').not.toBe('')
-    const roots = await emulate(image, contextDir, path.join(workRoot, 'stages'), timings)
+    const roots = await emulate(image, buildContextOnce().dir, path.join(workRoot, 'stages'), timings)
     finalRoot = roots[roots.length - 1]
   })
 
@@ -912,7 +917,7 @@ describe('Dockerfile', () => {
     // runtime files, identical to the repo's
     for (const file of requiredFiles()) {
       expect(lexists(path.join(app, file)), `${file} in the image`).toBe(true)
-      expect(readFileSync(path.join(app, file), 'utf8'), file).toBe(readFileSync(path.join(contextDir, file), 'utf8'))
+      expect(readFileSync(path.join(app, file), 'utf8'), file).toBe(readFileSync(path.join(buildContextOnce().dir, file), 'utf8'))
     }
     const argv = containerArgv(image.final)!
     const script = argv.find((a, i) => i > 0 && /\.[cm]?js$/.test(a))

@@ -1,0 +1,39 @@
+# fintoc-monato-mock: the Fintoc and Monato sandbox as a container.
+#
+#   docker build -t fintoc-monato-mock .
+#   docker run --rm -p 4010:4010 fintoc-monato-mock
+#
+# Extra scenarios: mount them next to the shipped ones and point SCENARIO at them, e.g.
+#   docker run --rm -p 4010:4010 -v "$PWD/my-scenarios:/app/data/custom:ro" \
+#     -e SCENARIO=data/scenarios/default.json,data/custom/mine.json fintoc-monato-mock
+# Do not mount over /app/data itself: that hides data/scenarios/default.json.
+# State that must survive a restart: -v "$PWD/state:/state" -e DATA_FILE=/state/db.json
+# (the host directory must be writable by uid 1000, the image's `node` user).
+#
+# One instruction per line, CMD and HEALTHCHECK in exec (JSON) form:
+# test/smoke/docker-steps.test.ts parses this file and replays its steps without Docker.
+
+# ---- build: full install, compile, then drop the dev dependencies
+FROM node:24-alpine AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig*.json ./
+COPY src/ ./src/
+RUN npm run build
+RUN npm prune --omit=dev --no-audit --no-fund
+
+# ---- runtime: compiled code, production dependencies, specs and scenarios
+FROM node:24-alpine AS runtime
+WORKDIR /app
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4010
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY specs/ ./specs/
+COPY data/ ./data/
+USER node
+EXPOSE 4010
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4010) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# exec form: node is PID 1 and receives SIGTERM from `docker stop` directly
+CMD ["node", "dist/main.js"]
