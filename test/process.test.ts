@@ -53,8 +53,8 @@ describe('the server process', () => {
     socket.on('data', (c: Buffer) => {
       response += c.toString()
     })
-    const body = '{"account_id":"acc_x"}'
-    socket.write(`POST /fintoc/v2/account_numbers HTTP/1.1\r\nHost: x\r\nAuthorization: sk_test_inflight\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 5)}`)
+    const body = '{"description":"in flight"}'
+    socket.write(`POST /fintoc/v2/accounts HTTP/1.1\r\nHost: x\r\nAuthorization: sk_test_inflight\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 5)}`)
     await new Promise((r) => setTimeout(r, 300))
     server.child.kill('SIGTERM')
     await new Promise((r) => setTimeout(r, 300))

@@ -62,8 +62,10 @@ describe.each([
       }
       seen.push(op.operationId)
     }
-    // most operations must have answered with success; the rest failed validation of generated semantics, not routing
-    expect(seen.length).toBeGreaterThan(ops.length / 2)
+    // generated bodies name ids that do not exist, so stateful operations may refuse them; operations
+    // with no state of their own must all have answered with schema-valid data
+    const generatedOnly = provider === 'fintoc' ? ['listPaymentIntents', 'createPaymentIntent', 'listWebhookEndpoints', 'createWebhookEndpoint'] : ['registerInstrument', 'createMoneyOut', 'listClientWebhooks']
+    for (const id of generatedOnly) expect(seen, id).toContain(id)
   })
 })
 

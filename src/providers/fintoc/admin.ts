@@ -4,6 +4,7 @@ import { AdminError, parseAdminBody } from '../../admin/errors.js'
 import type { Clock } from '../../core/clock.js'
 import type { IdGenerator } from '../../core/ids.js'
 import type { StateSlice } from '../types.js'
+import { ACCOUNT_TRANSITIONS, transitionAccount } from './accounts.js'
 import { orgForKey } from './auth.js'
 import { readPublicKey } from './jws.js'
 import type { FintocState } from './state.js'
@@ -33,6 +34,19 @@ export function createFintocAdmin(state: StateSlice<FintocState>, ids: IdGenerat
       return org.jwsPublicKeys.length
     })
     res.status(201).json({ organization: orgId, keys: count })
+  })
+
+  // forces an account's status through its transition table (blocked accounts cannot send, closed ones nothing)
+  router.post('/accounts/:id/transition', async (req, res) => {
+    const body = parseAdminBody(z.object({ to: z.enum(['active', 'blocked', 'closed']), reason: z.string().optional() }), req.body)
+    const account = await state.update((s) => {
+      const a = s.accounts[req.params.id!]
+      if (!a) throw new AdminError(404, `No such account: ${req.params.id}`)
+      if (a.status !== body.to && !ACCOUNT_TRANSITIONS[a.status][body.to]) throw new AdminError(409, `Account ${a.id} is ${a.status}: it cannot become ${body.to}`)
+      transitionAccount(a, body.to)
+      return a
+    })
+    res.json({ id: account.id, status: account.status })
   })
 
   return router

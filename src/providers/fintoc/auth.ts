@@ -48,6 +48,7 @@ export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, 
     accountIds: [],
     accountNumberIds: [],
     transferIds: [],
+    verificationIds: [],
     jwsPublicKeys: [],
   }
   const entityId = ids.prefixed('ent')

@@ -1,4 +1,5 @@
 import type { Provider, ProviderModule } from '../types.js'
+import { createAccounts } from './accounts.js'
 import { createFintocAdmin } from './admin.js'
 import { createFintocAuth, type FintocPrincipal } from './auth.js'
 import { fintocIdempotency } from './idempotency.js'
@@ -6,11 +7,13 @@ import { createJwsGuard } from './jws-guard.js'
 import { formatFintocError } from './errors.js'
 import { createMoneyHandlers } from './handlers-money.js'
 import { createReadHandlers } from './handlers-read.js'
+import { createWriteHandlers } from './handlers-write.js'
 import { createMoney, JOB_REVERSE, JOB_SETTLE, JOB_SETTLE_RETURN } from './money.js'
 import { DEFAULT_OUTCOME_RULES } from './outcomes.js'
 import { readSettings } from './settings.js'
 import { applyFintocScenario, type FintocScenario, fintocScenarioSchema } from './scenario.js'
 import { type FintocState, initialFintocState } from './state.js'
+import { createVerifications, JOB_SETTLE_VERIFICATION } from './verifications.js'
 
 export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
   name: 'fintoc',
@@ -20,7 +23,11 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
   applyScenario: applyFintocScenario,
   create({ state, ids, clock, env, onJob }) {
     const settings = readSettings(env)
-    const money = createMoney({ ids, clock, settleDelayMs: settings.settleDelayMs, rules: () => DEFAULT_OUTCOME_RULES })
+    // scenario rules come first, so they can override the built-in ones
+    const rules = () => [...state.data.outcomeRules, ...DEFAULT_OUTCOME_RULES]
+    const money = createMoney({ ids, clock, settleDelayMs: settings.settleDelayMs, rules })
+    const verifications = createVerifications({ ids, clock, settleDelayMs: settings.settleDelayMs, rules })
+    onJob(JOB_SETTLE_VERIFICATION, (ref) => state.update((s) => verifications.settle(s, ref)))
     onJob(JOB_SETTLE, (ref) => state.update((s, tools) => money.settle(s, tools, ref)))
     onJob(JOB_REVERSE, (ref) => state.update((s) => money.reverse(s, ref)))
     onJob(JOB_SETTLE_RETURN, (ref) => state.update((s) => money.settleReturn(s, ref)))
@@ -30,7 +37,11 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
       admin: createFintocAdmin(state, ids, clock),
       idempotency: fintocIdempotency,
       formatError: formatFintocError,
-      handlers: { ...createReadHandlers(state), ...createMoneyHandlers(state, money) },
+      handlers: {
+        ...createReadHandlers(state),
+        ...createMoneyHandlers(state, money),
+        ...createWriteHandlers(state, createAccounts(ids, clock), verifications),
+      },
     }
     return provider as Provider
   },

@@ -5,7 +5,8 @@ import type { Direction } from './state.js'
 export type OutboundOutcome = 'succeeded' | 'failed' | 'rejected' | 'returned'
 
 export interface OutcomeRule {
-  direction: Direction
+  /** `verification`: account verifications of `account_number` */
+  direction: Direction | 'verification'
   account_number?: string
   amount?: number
   outcome: OutboundOutcome | 'return_fails'
@@ -19,9 +20,10 @@ export const DEFAULT_OUTCOME_RULES: OutcomeRule[] = [
   { direction: 'outbound', amount: 7700, outcome: 'rejected', reason: 'account_not_found' },
   { direction: 'outbound', amount: 8800, outcome: 'returned', reason: 'returned_by_receiver' },
   { direction: 'inbound', amount: 9900, outcome: 'return_fails', reason: 'return_rejected' },
+  { direction: 'verification', account_number: '002180000000004047', outcome: 'failed', reason: 'account_not_found' },
 ]
 
-export function matchOutcome(rules: OutcomeRule[], direction: Direction, accountNumber: string, amount: number): OutcomeRule | undefined {
+export function matchOutcome(rules: OutcomeRule[], direction: OutcomeRule['direction'], accountNumber: string, amount: number): OutcomeRule | undefined {
   return rules.find(
     (r) => r.direction === direction && (r.account_number === undefined || r.account_number === accountNumber) && (r.amount === undefined || r.amount === amount),
   )

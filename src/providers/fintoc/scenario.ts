@@ -6,8 +6,20 @@ import type { FintocState } from './state.js'
 
 // The `fintoc` section of a scenario file.
 
+const outcomeRule = z
+  .object({
+    direction: z.enum(['outbound', 'inbound', 'verification']),
+    account_number: z.string().regex(/^[0-9]{6,20}$/, 'must be an account number (digits)').optional(),
+    amount: z.number().int().min(1).optional(),
+    outcome: z.enum(['succeeded', 'failed', 'rejected', 'returned', 'return_fails']),
+    reason: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((r) => r.account_number !== undefined || r.amount !== undefined, 'a rule needs an account_number, an amount, or both')
+
 export const fintocScenarioSchema = z
   .object({
+    outcome_rules: z.array(outcomeRule).optional(),
     organizations: z
       .array(
         z
@@ -37,6 +49,7 @@ export const fintocScenarioSchema = z
 export type FintocScenario = z.infer<typeof fintocScenarioSchema>
 
 export function applyFintocScenario(state: FintocState, section: FintocScenario, { ids, clock }: ScenarioContext) {
+  state.outcomeRules.push(...(section.outcome_rules ?? []))
   for (const org of section.organizations ?? []) {
     // a key named twice (or in two scenario files) keeps its first organization
     const existing = state.keyIndex[hashKey(org.api_key)]

@@ -1,3 +1,5 @@
+import type { OutcomeRule } from './outcomes.js'
+
 // Stored Fintoc records. Wire fields are kept as they are sent; `orgId` scopes every record.
 
 export type Mode = 'test' | 'live'
@@ -12,6 +14,7 @@ export interface OrgRecord {
   accountIds: string[]
   accountNumberIds: string[]
   transferIds: string[]
+  verificationIds: string[]
   /** PEM public keys that verify this organization's signed requests */
   jwsPublicKeys: string[]
 }
@@ -109,6 +112,18 @@ export interface EventRecord {
   data: unknown
 }
 
+export interface VerificationRecord {
+  id: string
+  orgId: string
+  status: 'pending' | 'succeeded' | 'failed'
+  reason: string | null
+  transferId: string
+  accountNumber: string
+  holderName: string
+  holderId: string
+  createdAt: number
+}
+
 export interface FintocState {
   orgs: Record<string, OrgRecord>
   /** sha256(api key) → org id */
@@ -119,6 +134,9 @@ export interface FintocState {
   transfers: Record<string, TransferRecord>
   movements: Record<string, MovementRecord>
   events: Record<string, EventRecord>
+  verifications: Record<string, VerificationRecord>
+  /** outcome rules from scenario files, matched before the built-in ones */
+  outcomeRules: OutcomeRule[]
   /** `orgId:nonce` → when the nonce may be forgotten (its ts can no longer pass the window) */
   usedNonces: Record<string, number>
   /** next sequence for CLABEs under Fintoc's prefix */
@@ -135,6 +153,8 @@ export const initialFintocState = (): FintocState => ({
   transfers: {},
   movements: {},
   events: {},
+  verifications: {},
+  outcomeRules: [],
   usedNonces: {},
   clabeSeq: 1,
   trackingSeq: 1,

@@ -1,0 +1,57 @@
+import type { Handler, StateSlice } from '../types.js'
+import type { createAccounts } from './accounts.js'
+import type { FintocPrincipal } from './auth.js'
+import { notFound } from './errors.js'
+import { cursorPage } from './pagination.js'
+import type { FintocState } from './state.js'
+import { type createVerifications, verificationJson } from './verifications.js'
+import { accountJson, accountNumberJson } from './wire.js'
+
+// Account, account-number and account-verification writes.
+
+export function createWriteHandlers(
+  state: StateSlice<FintocState>,
+  accounts: ReturnType<typeof createAccounts>,
+  verifications: ReturnType<typeof createVerifications>,
+): Record<string, Handler<FintocPrincipal>> {
+  return {
+    createAccount: async (ctx) => {
+      const a = await state.update((s) => accounts.createAccount(s, ctx.principal.orgId, ctx.body as { description: string; entity_id?: string }))
+      return { body: accountJson(state.data, a, ctx.principal.mode) }
+    },
+    updateAccount: async (ctx) => {
+      const a = await state.update((s) => accounts.updateAccount(s, ctx.principal.orgId, ctx.params.id!, ctx.body as { description?: string }))
+      return { body: accountJson(state.data, a, ctx.principal.mode) }
+    },
+    createAccountNumber: async (ctx) => {
+      const n = await state.update((s) => accounts.createAccountNumber(s, ctx.principal.orgId, ctx.body as { account_id: string }))
+      return { body: accountNumberJson(n, ctx.principal.mode) }
+    },
+    updateAccountNumber: async (ctx) => {
+      const n = await state.update((s) => accounts.updateAccountNumber(s, ctx.principal.orgId, ctx.params.id!, ctx.body as object))
+      return { body: accountNumberJson(n, ctx.principal.mode) }
+    },
+    createAccountVerification: async (ctx) => {
+      const { account_number: number } = ctx.body as { account_number: string }
+      const v = await state.update((s, tools) => verifications.create(s, tools, ctx.principal.orgId, number))
+      return { body: verificationJson(v, ctx.principal.mode) }
+    },
+    getAccountVerification: (ctx) => {
+      const v = state.data.verifications[ctx.params.id!]
+      if (v?.orgId !== ctx.principal.orgId) throw notFound('account_verification', ctx.params.id!)
+      return { body: verificationJson(v, ctx.principal.mode) }
+    },
+    listAccountVerifications: (ctx) => {
+      const s = state.data
+      const { status } = ctx.query
+      const since = typeof ctx.query.since === 'string' ? Date.parse(ctx.query.since) : Number.NEGATIVE_INFINITY
+      const until = typeof ctx.query.until === 'string' ? Date.parse(ctx.query.until) : Number.POSITIVE_INFINITY
+      const all = [...s.orgs[ctx.principal.orgId]!.verificationIds]
+        .reverse()
+        .map((id) => s.verifications[id]!)
+        .filter((v) => (!status || v.status === status) && v.createdAt >= since && v.createdAt <= until)
+      const page = cursorPage(all.map((v) => verificationJson(v, ctx.principal.mode)), ctx.query, `${ctx.baseUrl}${ctx.path}`)
+      return { body: page.items, headers: { Link: page.link } }
+    },
+  }
+}
