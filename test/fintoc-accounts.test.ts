@@ -141,3 +141,29 @@ describe('outcome rules from scenario files', () => {
     expect(() => parseScenario(defaultModules, { fintoc: { outcome_rules: [{ direction: 'outbound', outcome: 'failed' }] } }, 'r.json')).toThrow(/\$\.fintoc\.outcome_rules\[0\]/)
   })
 })
+
+describe('Chilean organizations (CLP)', () => {
+  it('need holder id, institution and account type, and cap a transfer at 7,000,000 CLP', async () => {
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'fmm-')), 'cl.json')
+    await writeFile(file, JSON.stringify({ fintoc: { organizations: [{ api_key: 'sk_test_chile', holder_id: '76123456-7', currency: 'CLP' }] } }))
+    const cl = await makeSandbox({ env: { SCENARIO: file, FINTOC_JWS: 'off', FINTOC_SETTLE_DELAY_MS: '0' } })
+    const call = (method: 'get' | 'post', url: string, body?: object) => cl.http[method](`/fintoc${url}`).set('Authorization', 'sk_test_chile').send(body)
+    const account = (await call('get', '/v2/accounts')).body[0]
+    expect(account.currency).toBe('CLP')
+    expect(account.root_account_number).not.toMatch(/^735969/)
+    await call('post', '/v2/simulate/receive_transfer', { account_number_id: account.root_account_number_id, amount: 8_000_000, currency: 'clp' })
+    await cl.http.post('/__admin/clock/advance').send({ ms: 0 })
+    const base = { currency: 'CLP', account_id: account.id, counterparty: { account_number: '123456', holder_id: '183917137', institution_id: 'cl_banco_de_chile', account_type: 'checking_account' } }
+    const missing = await call('post', '/v2/transfers', { ...base, amount: 1000, counterparty: { account_number: '123456' } })
+    expect(missing.status).toBe(400)
+    expect(fintocError(missing.body)).toMatchObject({ code: 'missing_parameter', param: 'counterparty.holder_id' })
+    const tooMuch = await call('post', '/v2/transfers', { ...base, amount: 7_000_001 })
+    expect(fintocError(tooMuch.body)).toMatchObject({ code: 'invalid_amount', param: 'amount' })
+    const ok = await call('post', '/v2/transfers', { ...base, amount: 7_000_000 })
+    expect(ok.status).toBe(201)
+    expect(ok.body.counterparty).toMatchObject({ institution: { id: 'cl_banco_de_chile', country: 'cl' }, account_type: 'checking_account' })
+    const mxn = await call('post', '/v2/transfers', { ...base, currency: 'MXN', amount: 1 })
+    expect(fintocError(mxn.body).code).toBe('currency_mismatch')
+    await cl.close()
+  })
+})

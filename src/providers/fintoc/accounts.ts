@@ -1,9 +1,8 @@
-import { makeClabe } from '../../core/clabe.js'
 import type { Clock } from '../../core/clock.js'
 import { ApiError } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
-import { FINTOC_CLABE_PREFIX } from './auth.js'
 import { notFound } from './errors.js'
+import { allocateNumber } from './numbers.js'
 import type { AccountNumberRecord, AccountRecord, FintocState } from './state.js'
 
 // Accounts and account numbers: creation, edits, and the one table each that changes their status.
@@ -39,7 +38,7 @@ export function createAccounts(ids: IdGenerator, clock: Clock) {
       id: ids.prefixed('acno'),
       orgId: account.orgId,
       account_id: account.id,
-      number: makeClabe(FINTOC_CLABE_PREFIX, s.clabeSeq++),
+      number: allocateNumber(s, account.currency),
       description,
       metadata,
       status: 'enabled',
@@ -63,12 +62,14 @@ export function createAccounts(ids: IdGenerator, clock: Clock) {
       const org = s.orgs[orgId]!
       const entityId = body.entity_id ?? org.entityIds[0]!
       owned(s.entities[entityId], orgId, 'entity', entityId, 'entity_id')
+      // new accounts share the organization's country, hence its currency
+      const currency = s.accounts[org.accountIds[0]!]!.currency
       const account: AccountRecord = {
         id: ids.prefixed('acc'),
         orgId,
         entityId,
         description: body.description,
-        currency: 'MXN',
+        currency,
         available_balance: 0,
         status: 'active',
         is_root: false,

@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
-import { makeClabe } from '../../core/clabe.js'
 import type { Clock } from '../../core/clock.js'
 import { ApiError } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
 import { maskSecret } from '../../core/logger.js'
 import type { AuthInput, StateSlice } from '../types.js'
 import type { JwsGuard } from './jws-guard.js'
+import { allocateNumber } from './numbers.js'
 import type { FintocState, OrgRecord } from './state.js'
 
 // Any well-formed sk_test_ key is accepted; its first request provisions an isolated organization.
 
-export const FINTOC_CLABE_PREFIX = '735969'
 const TEST_KEY = /^sk_test_[A-Za-z0-9_-]+$/
 
 export interface FintocPrincipal {
@@ -37,7 +36,14 @@ export function readApiKey(headers: IncomingHttpHeaders): string {
 export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex')
 
 /** creates an organization with its root entity, root MXN account and root account number */
-export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, clock: Clock, holderName = 'Sandbox Organization', holderId = 'ND'): OrgRecord {
+export interface OrgOptions {
+  holderName?: string
+  holderId?: string
+  currency?: 'MXN' | 'CLP'
+}
+
+export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, clock: Clock, options: OrgOptions = {}): OrgRecord {
+  const { holderName = 'Sandbox Organization', holderId = 'ND', currency = 'MXN' } = options
   const now = clock.now()
   const org: OrgRecord = {
     id: ids.prefixed('org'),
@@ -60,7 +66,7 @@ export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, 
     orgId: org.id,
     entityId,
     description: 'Root account',
-    currency: 'MXN',
+    currency,
     available_balance: 0,
     status: 'active',
     is_root: true,
@@ -72,7 +78,7 @@ export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, 
     id: acnoId,
     orgId: org.id,
     account_id: accountId,
-    number: makeClabe(FINTOC_CLABE_PREFIX, state.clabeSeq++),
+    number: allocateNumber(state, currency),
     description: 'Root account number',
     metadata: {},
     status: 'enabled',

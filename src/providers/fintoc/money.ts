@@ -99,7 +99,7 @@ export function createMoney({ ids, clock, settleDelayMs, rules }: MoneyDeps) {
       if (number.status !== 'enabled') throw new ApiError('forbidden', `Account number ${number.id} is disabled`, { code: 'forbidden_account_number' })
       if (currency !== account.currency) throw new ApiError('invalid_request', `Currency ${currency} does not match the account's ${account.currency}`, { code: 'currency_mismatch', param: 'currency' })
       const rule = matchOutcome(rules(), 'inbound', body.counterparty_account_number ?? '', body.amount)
-      const counterpartyNumber = body.counterparty_account_number ?? '012180015530983477'
+      const counterpartyNumber = body.counterparty_account_number ?? (currency === 'MXN' ? '012180015530983477' : '123456789')
       const t = newTransfer(s, {
         orgId,
         accountId: account.id,

@@ -27,6 +27,7 @@ export const fintocScenarioSchema = z
             api_key: z.string().regex(/^sk_test_[A-Za-z0-9_-]+$/, 'must be a test secret key (sk_test_...)'),
             holder_name: z.string().min(1).max(100).optional(),
             holder_id: z.string().min(1).max(40).optional(),
+            currency: z.enum(['MXN', 'CLP']).optional(),
             jws_public_keys: z
               .array(
                 z.string().refine((pem) => {
@@ -53,7 +54,7 @@ export function applyFintocScenario(state: FintocState, section: FintocScenario,
   for (const org of section.organizations ?? []) {
     // a key named twice (or in two scenario files) keeps its first organization
     const existing = state.keyIndex[hashKey(org.api_key)]
-    const record = existing ? state.orgs[existing]! : provisionOrg(state, org.api_key, ids, clock, org.holder_name, org.holder_id)
+    const record = existing ? state.orgs[existing]! : provisionOrg(state, org.api_key, ids, clock, { holderName: org.holder_name, holderId: org.holder_id, currency: org.currency })
     for (const pem of org.jws_public_keys ?? []) if (!record.jwsPublicKeys.includes(pem)) record.jwsPublicKeys.push(pem)
   }
 }
