@@ -55,6 +55,7 @@ export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, 
     accountNumberIds: [],
     transferIds: [],
     verificationIds: [],
+    webhookEndpointIds: [],
     jwsPublicKeys: [],
   }
   const entityId = ids.prefixed('ent')

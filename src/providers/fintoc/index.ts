@@ -14,6 +14,7 @@ import { readSettings } from './settings.js'
 import { applyFintocScenario, type FintocScenario, fintocScenarioSchema } from './scenario.js'
 import { type FintocState, initialFintocState } from './state.js'
 import { createVerifications, JOB_SETTLE_VERIFICATION } from './verifications.js'
+import { createWebhookEndpointHandlers } from './webhook-endpoints.js'
 
 export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
   name: 'fintoc',
@@ -41,6 +42,7 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
         ...createReadHandlers(state),
         ...createMoneyHandlers(state, money),
         ...createWriteHandlers(state, createAccounts(ids, clock), verifications),
+        ...createWebhookEndpointHandlers(state, ids, clock),
       },
     }
     return provider as Provider

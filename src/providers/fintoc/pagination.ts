@@ -31,3 +31,25 @@ export function cursorPage<T extends { id: string }>(
   next.searchParams.set('starting_after', items[items.length - 1]!.id)
   return { items, link: `<${next.toString()}>; rel="next"` }
 }
+
+/**
+ * v1 lists: `page` (from 1) and `per_page`, with `first`/`prev`/`next`/`last` links. Pieces are
+ * joined without spaces: the Python SDK matches each comma-separated piece from its start.
+ */
+export function offsetPage<T>(all: T[], query: Record<string, unknown>, pageUrl: string): CursorPage<T> {
+  const perPage = typeof query.per_page === 'number' ? query.per_page : 30
+  const page = typeof query.page === 'number' ? query.page : 1
+  const last = Math.max(1, Math.ceil(all.length / perPage))
+  const link = (n: number, rel: string) => {
+    const url = new URL(pageUrl)
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value))
+    url.searchParams.set('page', String(n))
+    url.searchParams.set('per_page', String(perPage))
+    return `<${url.toString()}>; rel="${rel}"`
+  }
+  const rels = [link(1, 'first')]
+  if (page > 1) rels.push(link(Math.min(page - 1, last), 'prev'))
+  if (page < last) rels.push(link(page + 1, 'next'))
+  rels.push(link(last, 'last'))
+  return { items: all.slice((page - 1) * perPage, page * perPage), link: rels.join(',') }
+}

@@ -15,6 +15,7 @@ export interface OrgRecord {
   accountNumberIds: string[]
   transferIds: string[]
   verificationIds: string[]
+  webhookEndpointIds: string[]
   /** PEM public keys that verify this organization's signed requests */
   jwsPublicKeys: string[]
 }
@@ -124,6 +125,18 @@ export interface VerificationRecord {
   createdAt: number
 }
 
+export interface WebhookEndpointRecord {
+  id: string
+  orgId: string
+  url: string
+  description: string | null
+  enabledEvents: string[]
+  status: 'enabled' | 'disabled'
+  /** signs deliveries; shown to the client only on create */
+  secret: string
+  createdAt: number
+}
+
 export interface FintocState {
   orgs: Record<string, OrgRecord>
   /** sha256(api key) → org id */
@@ -135,6 +148,7 @@ export interface FintocState {
   movements: Record<string, MovementRecord>
   events: Record<string, EventRecord>
   verifications: Record<string, VerificationRecord>
+  webhookEndpoints: Record<string, WebhookEndpointRecord>
   /** outcome rules from scenario files, matched before the built-in ones */
   outcomeRules: OutcomeRule[]
   /** `orgId:nonce` → when the nonce may be forgotten (its ts can no longer pass the window) */
@@ -154,6 +168,7 @@ export const initialFintocState = (): FintocState => ({
   movements: {},
   events: {},
   verifications: {},
+  webhookEndpoints: {},
   outcomeRules: [],
   usedNonces: {},
   clabeSeq: 1,
