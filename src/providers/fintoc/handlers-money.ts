@@ -2,7 +2,7 @@ import type { Handler, RequestContext, StateSlice } from '../types.js'
 import type { FintocPrincipal } from './auth.js'
 import { notFound } from './errors.js'
 import type { Money, SimulateBody, TransferBody } from './money.js'
-import { cursorPage } from './pagination.js'
+import { cursorList, timeWindow } from './pagination.js'
 import type { FintocState, TransferRecord } from './state.js'
 import { eventJson, movementJson, transferJson } from './wire.js'
 
@@ -10,16 +10,6 @@ import { eventJson, movementJson, transferJson } from './wire.js'
 
 type Ctx = RequestContext<FintocPrincipal>
 
-function list<T extends { id: string }>(ctx: Ctx, all: T[]) {
-  const page = cursorPage(all, ctx.query, `${ctx.baseUrl}${ctx.path}`)
-  return { body: page.items, headers: { Link: page.link } }
-}
-
-const timeFilter = (ctx: Ctx) => {
-  const since = typeof ctx.query.since === 'string' ? Date.parse(ctx.query.since) : Number.NEGATIVE_INFINITY
-  const until = typeof ctx.query.until === 'string' ? Date.parse(ctx.query.until) : Number.POSITIVE_INFINITY
-  return (ms: number) => ms >= since && ms <= until
-}
 
 export function createMoneyHandlers(state: StateSlice<FintocState>, money: Money): Record<string, Handler<FintocPrincipal>> {
   const json = (t: TransferRecord, ctx: Ctx) => transferJson(state.data, t, ctx.principal.mode)
@@ -46,7 +36,7 @@ export function createMoneyHandlers(state: StateSlice<FintocState>, money: Money
     listTransfers: (ctx) => {
       const s = state.data
       const { status, direction, account_id: accountId } = ctx.query
-      const inWindow = timeFilter(ctx)
+      const inWindow = timeWindow(ctx.query)
       const ids = s.orgs[ctx.principal.orgId]!.transferIds
       const out = []
       for (let i = ids.length - 1; i >= 0; i--) {
@@ -55,15 +45,15 @@ export function createMoneyHandlers(state: StateSlice<FintocState>, money: Money
         if (!inWindow(t.transactionDate)) continue
         out.push(t)
       }
-      return list(ctx, out.map((t) => json(t, ctx)))
+      return cursorList(ctx, out.map((t) => json(t, ctx)))
     },
     listMovements: (ctx) => {
       const s = state.data
       const account = s.accounts[ctx.params.account_id!]
       if (account?.orgId !== ctx.principal.orgId) throw notFound('account', ctx.params.account_id!)
-      const inWindow = timeFilter(ctx)
+      const inWindow = timeWindow(ctx.query)
       const movements = [...account.movementIds].reverse().map((id) => s.movements[id]!).filter((m) => inWindow(m.transactionDate))
-      return list(ctx, movements.map((m) => movementJson(m, ctx.principal.mode)))
+      return cursorList(ctx, movements.map((m) => movementJson(m, ctx.principal.mode)))
     },
     getMovement: (ctx) => {
       const m = state.data.movements[ctx.params.id!]

@@ -1,7 +1,7 @@
 import type { Handler, RequestContext } from '../types.js'
 import type { FintocPrincipal } from './auth.js'
 import { notFound } from './errors.js'
-import { cursorPage } from './pagination.js'
+import { cursorList } from './pagination.js'
 import type { FintocState } from './state.js'
 import { accountJson, accountNumberJson, entityJson } from './wire.js'
 
@@ -9,10 +9,6 @@ import { accountJson, accountNumberJson, entityJson } from './wire.js'
 
 type Ctx = RequestContext<FintocPrincipal>
 
-function list<T extends { id: string }>(ctx: Ctx, all: T[]) {
-  const page = cursorPage(all, ctx.query, `${ctx.baseUrl}${ctx.path}`)
-  return { body: page.items, headers: { Link: page.link } }
-}
 
 export function createReadHandlers(state: { readonly data: FintocState }): Record<string, Handler<FintocPrincipal>> {
   const org = (ctx: Ctx) => state.data.orgs[ctx.principal.orgId]!
@@ -21,7 +17,7 @@ export function createReadHandlers(state: { readonly data: FintocState }): Recor
   return {
     listEntities: (ctx) => {
       const s = state.data
-      return list(ctx, [...org(ctx).entityIds].reverse().map((id) => entityJson(s.entities[id]!, ctx.principal.mode)))
+      return cursorList(ctx, [...org(ctx).entityIds].reverse().map((id) => entityJson(s.entities[id]!, ctx.principal.mode)))
     },
     getEntity: (ctx) => {
       const e = state.data.entities[ctx.params.id!]
@@ -32,7 +28,7 @@ export function createReadHandlers(state: { readonly data: FintocState }): Recor
       const s = state.data
       const status = ctx.query.status
       const accounts = [...org(ctx).accountIds].reverse().map((id) => s.accounts[id]!)
-      return list(ctx, accounts.filter((a) => !status || a.status === status).map((a) => accountJson(s, a, ctx.principal.mode)))
+      return cursorList(ctx, accounts.filter((a) => !status || a.status === status).map((a) => accountJson(s, a, ctx.principal.mode)))
     },
     getAccount: (ctx) => {
       const s = state.data
@@ -47,7 +43,7 @@ export function createReadHandlers(state: { readonly data: FintocState }): Recor
         .reverse()
         .map((id) => s.accountNumbers[id]!)
         .filter((n) => (!accountId || n.account_id === accountId) && (!status || n.status === status))
-      return list(ctx, numbers.map((n) => accountNumberJson(n, ctx.principal.mode)))
+      return cursorList(ctx, numbers.map((n) => accountNumberJson(n, ctx.principal.mode)))
     },
     getAccountNumber: (ctx) => {
       const n = state.data.accountNumbers[ctx.params.id!]

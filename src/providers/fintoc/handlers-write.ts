@@ -2,7 +2,7 @@ import type { Handler, StateSlice } from '../types.js'
 import type { createAccounts } from './accounts.js'
 import type { FintocPrincipal } from './auth.js'
 import { notFound } from './errors.js'
-import { cursorPage } from './pagination.js'
+import { cursorList, timeWindow } from './pagination.js'
 import type { FintocState } from './state.js'
 import { type createVerifications, verificationJson } from './verifications.js'
 import { accountJson, accountNumberJson } from './wire.js'
@@ -44,14 +44,12 @@ export function createWriteHandlers(
     listAccountVerifications: (ctx) => {
       const s = state.data
       const { status } = ctx.query
-      const since = typeof ctx.query.since === 'string' ? Date.parse(ctx.query.since) : Number.NEGATIVE_INFINITY
-      const until = typeof ctx.query.until === 'string' ? Date.parse(ctx.query.until) : Number.POSITIVE_INFINITY
+      const inWindow = timeWindow(ctx.query)
       const all = [...s.orgs[ctx.principal.orgId]!.verificationIds]
         .reverse()
         .map((id) => s.verifications[id]!)
-        .filter((v) => (!status || v.status === status) && v.createdAt >= since && v.createdAt <= until)
-      const page = cursorPage(all.map((v) => verificationJson(v, ctx.principal.mode)), ctx.query, `${ctx.baseUrl}${ctx.path}`)
-      return { body: page.items, headers: { Link: page.link } }
+        .filter((v) => (!status || v.status === status) && inWindow(v.createdAt))
+      return cursorList(ctx, all.map((v) => verificationJson(v, ctx.principal.mode)))
     },
   }
 }

@@ -53,3 +53,16 @@ export function offsetPage<T>(all: T[], query: Record<string, unknown>, pageUrl:
   rels.push(link(last, 'last'))
   return { items: all.slice((page - 1) * perPage, page * perPage), link: rels.join(',') }
 }
+
+/** a handler result for a v2 list: one page of `all` and its Link header */
+export function cursorList<T extends { id: string }>(ctx: { query: Record<string, unknown>; baseUrl: string; path: string }, all: T[]) {
+  const page = cursorPage(all, ctx.query, `${ctx.baseUrl}${ctx.path}`)
+  return { body: page.items, headers: { Link: page.link } }
+}
+
+/** the `since` / `until` filters as a predicate on epoch milliseconds */
+export function timeWindow(query: Record<string, unknown>): (ms: number) => boolean {
+  const since = typeof query.since === 'string' ? Date.parse(query.since) : Number.NEGATIVE_INFINITY
+  const until = typeof query.until === 'string' ? Date.parse(query.until) : Number.POSITIVE_INFINITY
+  return (ms) => ms >= since && ms <= until
+}
