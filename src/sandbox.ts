@@ -8,6 +8,8 @@ import { mountProvider } from './core/http/mount.js'
 import { createIds, type IdGenerator } from './core/ids.js'
 import { createIdempotency, type IdempotencyState, initialIdempotencyState } from './core/idempotency.js'
 import { createScheduler, initialJobsState, type JobsState, type Scheduler } from './core/scheduler.js'
+import { createWebhooks, type DeliveriesState, initialDeliveriesState, JOB_WEBHOOK_ATTEMPT, type Webhooks } from './core/webhooks.js'
+import { readCoreSettings } from './core/settings.js'
 import { createAdminRouter } from './admin/router.js'
 import { createLogger, type Logger } from './core/logger.js'
 import { loadSpec } from './core/spec/load.js'
@@ -34,6 +36,8 @@ export interface SandboxOptions {
   scenarios?: Scenario[]
   /** provider settings (FINTOC_SETTLE_DELAY_MS…); defaults to process.env */
   env?: NodeJS.ProcessEnv
+  /** how webhooks are sent; tests may inject their own */
+  fetch?: typeof fetch
 }
 
 export interface Sandbox {
@@ -44,6 +48,7 @@ export interface Sandbox {
   logger: Logger
   providers: MountedProvider[]
   scheduler: Scheduler
+  webhooks: Webhooks
   close(): Promise<void>
 }
 
@@ -62,13 +67,15 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const logger = options.logger ?? createLogger(config.logLevel)
   const clock = options.clock ?? createClock(config.clock)
   const ids = options.ids ?? createIds(clock.now)
+  const env = options.env ?? process.env
+  const coreSettings = readCoreSettings(env)
 
   const specs = await Promise.all(modules.map((m) => loadSpec(fromRoot(m.specFile))))
   const scenarios = options.scenarios ?? (await Promise.all(config.scenarios.map((f) => readScenario(modules, resolveScenarioPath(f)))))
 
-  // `core` holds what belongs to no provider: scheduled jobs and idempotency records
+  // `core` holds what belongs to no provider: scheduled jobs, idempotency records, webhook deliveries
   const initial = (): SandboxState => ({
-    core: { ...initialJobsState(), idempotency: initialIdempotencyState() },
+    core: { ...initialJobsState(), idempotency: initialIdempotencyState(), webhooks: initialDeliveriesState() },
     ...Object.fromEntries(modules.map((m) => [m.name, m.initialState()])),
   })
   const { store, restored } = await createStore(initial, config.dataFile)
@@ -97,6 +104,19 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       }),
   })
 
+  type Core = JobsState & { webhooks: DeliveriesState }
+  const core = (state: SandboxState) => state.core as Core
+  const webhooks = createWebhooks({
+    clock,
+    ids,
+    logger,
+    fetch: options.fetch ?? fetch,
+    settings: coreSettings.webhooks,
+    state: () => core(store.data).webhooks,
+    update: (fn) => store.update((state) => fn(core(state).webhooks, (ref, delayMs) => scheduler.schedule(core(state), JOB_WEBHOOK_ATTEMPT, ref, delayMs))),
+  })
+  scheduler.register(JOB_WEBHOOK_ATTEMPT, (job) => webhooks.attempt(job.ref))
+
   const idempotency = createIdempotency({
     clock,
     update: (fn) => store.update((state) => fn((state.core as { idempotency: IdempotencyState }).idempotency)),
@@ -110,7 +130,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       update: (fn) =>
         store.update((state) =>
           fn(state[m.name], {
-            schedule: (type, ref, delayMs) => scheduler.schedule(state.core as JobsState, `${m.name}.${type}`, ref, delayMs),
+            schedule: (type, ref, delayMs) => scheduler.schedule(core(state), `${m.name}.${type}`, ref, delayMs),
+            deliver: (input) =>
+              webhooks.enqueue(core(state).webhooks, (ref, delayMs) => scheduler.schedule(core(state), JOB_WEBHOOK_ATTEMPT, ref, delayMs), m.name, input),
           }),
         ),
     }
@@ -119,15 +141,16 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       clock,
       ids,
       logger: logger.child({ provider: m.name }),
-      env: options.env ?? process.env,
+      env,
       onJob: (type, run) => scheduler.register(`${m.name}.${type}`, (job) => run(job.ref)),
+      signWebhooks: (signer) => webhooks.registerSigner(m.name, signer),
     })
     const operations = extractOperations(specs[i]!)
     const router = mountProvider({ provider, operations, validators: createValidators(operations), generate, idempotency, logger })
     return { name: m.name, router, operationCount: operations.length, admin: provider.admin }
   })
 
-  const app = createApp({ providers, logger, version: VERSION, admin: createAdminRouter({ clock, scheduler, providers }) })
+  const app = createApp({ providers, logger, version: VERSION, admin: createAdminRouter({ clock, scheduler, webhooks, store, providers }) })
   scheduler.arm()
   return {
     app,
@@ -137,6 +160,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     logger,
     providers,
     scheduler,
+    webhooks,
     close: async () => {
       scheduler.stop()
       await store.flush()

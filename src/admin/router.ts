@@ -2,6 +2,8 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { z } from 'zod'
 import type { Clock } from '../core/clock.js'
 import type { Scheduler } from '../core/scheduler.js'
+import type { Store } from '../core/store.js'
+import type { DeliveriesState, Webhooks } from '../core/webhooks.js'
 import { AdminError, parseAdminBody as parse } from './errors.js'
 
 // The sandbox's own control API; each provider may add routes under /__admin/<provider>.
@@ -9,12 +11,14 @@ import { AdminError, parseAdminBody as parse } from './errors.js'
 export interface AdminDeps {
   clock: Clock
   scheduler: Scheduler
+  webhooks: Webhooks
+  store: Store<Record<string, unknown>>
   providers: Array<{ name: string; admin?: Router }>
 }
 
 const clockJson = (clock: Clock) => ({ mode: clock.mode(), now: new Date(clock.now()).toISOString() })
 
-export function createAdminRouter({ clock, scheduler, providers }: AdminDeps): Router {
+export function createAdminRouter({ clock, scheduler, webhooks, store, providers }: AdminDeps): Router {
   const router = express.Router()
   router.use(express.json({ limit: '1mb' }))
   for (const p of providers) if (p.admin) router.use(`/${p.name}`, p.admin)
@@ -28,6 +32,29 @@ export function createAdminRouter({ clock, scheduler, providers }: AdminDeps): R
     // everything that falls due runs, in order, before the answer
     const ran = await scheduler.advance(ms)
     res.json({ ...clockJson(clock), ran })
+  })
+
+  // every delivery with every attempt, newest first
+  router.get('/webhooks/deliveries', (req, res) => {
+    const q = parse(
+      z.object({ provider: z.string().optional(), event_type: z.string().optional(), resource_id: z.string().optional(), outcome: z.enum(['pending', 'succeeded', 'failed']).optional() }),
+      req.query,
+    )
+    const log = (store.data.core as { webhooks: DeliveriesState }).webhooks
+    const out = [...log.order]
+      .reverse()
+      .map((id) => log.deliveries[id]!)
+      .filter((d) => (!q.provider || d.provider === q.provider) && (!q.event_type || d.eventType === q.event_type) && (!q.resource_id || d.resourceId === q.resource_id) && (!q.outcome || d.status === q.outcome))
+    res.json({ data: out.map(({ body, ...d }) => ({ ...d, payload: JSON.parse(body) })) })
+  })
+
+  router.post('/webhooks/deliveries/:id/redeliver', async (req, res) => {
+    const d = await webhooks.redeliver(req.params.id!)
+    if (!d) throw new AdminError(404, `No such delivery: ${req.params.id}`)
+    // in manual mode the attempt is due now: run it before answering
+    if (clock.mode() === 'manual') await scheduler.advance(0)
+    const { body, ...rest } = (store.data.core as { webhooks: DeliveriesState }).webhooks.deliveries[d.id]!
+    res.json({ ...rest, payload: JSON.parse(body) })
   })
 
   router.use((req: Request, res: Response) => {

@@ -4,6 +4,7 @@ import type { z } from 'zod'
 import type { Clock } from '../core/clock.js'
 import type { ApiError } from '../core/errors.js'
 import type { IdempotencyPolicy } from '../core/idempotency.js'
+import type { DeliveryInput, Signer } from '../core/webhooks.js'
 import type { IdGenerator } from '../core/ids.js'
 import type { Logger } from '../core/logger.js'
 import type { Operation } from '../core/spec/operations.js'
@@ -63,6 +64,8 @@ export interface Provider<P = unknown> {
 export interface UpdateTools {
   /** runs the job registered as `type` for `ref` after `delayMs` of sandbox time */
   schedule(type: string, ref: string, delayMs: number): void
+  /** queues a webhook delivery, written with the event that causes it */
+  deliver(input: DeliveryInput): void
 }
 
 /** The provider's slice of the store. */
@@ -78,6 +81,8 @@ export interface ProviderDeps<S> {
   logger: Logger
   /** registers the runner of a job type; job types are namespaced by the provider's name */
   onJob(type: string, run: (ref: string) => Promise<void>): void
+  /** adds this provider's signature headers to each delivery attempt */
+  signWebhooks(signer: Signer): void
   env: NodeJS.ProcessEnv
 }
 

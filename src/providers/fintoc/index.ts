@@ -2,6 +2,7 @@ import type { Provider, ProviderModule } from '../types.js'
 import { createAccounts } from './accounts.js'
 import { createFintocAdmin } from './admin.js'
 import { createFintocAuth, type FintocPrincipal } from './auth.js'
+import { createEvents, createSigner } from './events.js'
 import { fintocIdempotency } from './idempotency.js'
 import { createJwsGuard } from './jws-guard.js'
 import { formatFintocError } from './errors.js'
@@ -22,16 +23,18 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
   initialState: initialFintocState,
   scenarioSchema: fintocScenarioSchema,
   applyScenario: applyFintocScenario,
-  create({ state, ids, clock, env, onJob }) {
+  create({ state, ids, clock, env, onJob, signWebhooks }) {
     const settings = readSettings(env)
     // scenario rules come first, so they can override the built-in ones
     const rules = () => [...state.data.outcomeRules, ...DEFAULT_OUTCOME_RULES]
-    const money = createMoney({ ids, clock, settleDelayMs: settings.settleDelayMs, rules })
-    const verifications = createVerifications({ ids, clock, settleDelayMs: settings.settleDelayMs, rules })
-    onJob(JOB_SETTLE_VERIFICATION, (ref) => state.update((s) => verifications.settle(s, ref)))
+    const emit = createEvents(ids, clock, settings)
+    signWebhooks(createSigner(state, settings))
+    const money = createMoney({ ids, clock, settleDelayMs: settings.settleDelayMs, rules, emit })
+    const verifications = createVerifications({ ids, clock, settleDelayMs: settings.settleDelayMs, rules, emit })
+    onJob(JOB_SETTLE_VERIFICATION, (ref) => state.update((s, tools) => verifications.settle(s, tools, ref)))
     onJob(JOB_SETTLE, (ref) => state.update((s, tools) => money.settle(s, tools, ref)))
-    onJob(JOB_REVERSE, (ref) => state.update((s) => money.reverse(s, ref)))
-    onJob(JOB_SETTLE_RETURN, (ref) => state.update((s) => money.settleReturn(s, ref)))
+    onJob(JOB_REVERSE, (ref) => state.update((s, tools) => money.reverse(s, tools, ref)))
+    onJob(JOB_SETTLE_RETURN, (ref) => state.update((s, tools) => money.settleReturn(s, tools, ref)))
     const provider: Provider<FintocPrincipal> = {
       name: 'fintoc',
       authenticate: createFintocAuth(state, ids, clock, createJwsGuard(state, settings)),

@@ -5,6 +5,7 @@ import type { IdGenerator } from '../../core/ids.js'
 import { institutionForClabe } from '../../core/spei.js'
 import type { UpdateTools } from '../types.js'
 import { notFound } from './errors.js'
+import type { Emit } from './events.js'
 import { matchOutcome, type OutcomeRule } from './outcomes.js'
 import type { AccountRecord, Counterparty, FintocState, TransferRecord } from './state.js'
 import { assertTransition, canTransition, type TransferAction, transitionTransfer } from './transfer-machine.js'
@@ -19,6 +20,7 @@ export interface MoneyDeps {
   clock: Clock
   settleDelayMs: number
   rules: () => OutcomeRule[]
+  emit: Emit
 }
 
 export const JOB_SETTLE = 'transfer.settle'
@@ -30,7 +32,7 @@ const CHILE_MAX_AMOUNT = 7_000_000
 type Currency = 'MXN' | 'CLP'
 const upper = (c: string) => c.toUpperCase() as Currency
 
-export function createMoney({ ids, clock, settleDelayMs, rules }: MoneyDeps) {
+export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDeps) {
   function move(s: FintocState, account: AccountRecord, signedAmount: number, resourceId: string, returnPairId: string | null = null) {
     account.available_balance += signedAmount
     const id = ids.prefixed('mov')
@@ -50,16 +52,10 @@ export function createMoney({ ids, clock, settleDelayMs, rules }: MoneyDeps) {
     return id
   }
 
-  function emit(s: FintocState, orgId: string, type: string | undefined, data: unknown) {
-    if (!type) return
-    const id = ids.prefixed('evt')
-    s.events[id] = { id, orgId, type, createdAt: clock.now(), data }
-  }
-
-  /** status change + its event, in the caller's update */
-  function apply(s: FintocState, t: TransferRecord, action: TransferAction) {
+  /** status change + its event (and its deliveries), in the caller's update */
+  function apply(s: FintocState, tools: UpdateTools, t: TransferRecord, action: TransferAction) {
     const type = transitionTransfer(t, action)
-    emit(s, t.orgId, type, transferJson(s, t, 'test'))
+    emit(s, tools, t.orgId, type, transferJson(s, t, 'test'))
   }
 
   const trackingKey = (s: FintocState) => {
@@ -179,7 +175,7 @@ export function createMoney({ ids, clock, settleDelayMs, rules }: MoneyDeps) {
       if (account.available_balance < t.amount) {
         throw new ApiError('conflict', `Insufficient balance to return ${t.amount}: account ${account.id} has ${account.available_balance} available`, { code: 'insufficient_balance' })
       }
-      apply(s, t, 'request_return')
+      apply(s, tools, t, 'request_return')
       move(s, account, -t.amount, t.id)
       tools.schedule(JOB_SETTLE_RETURN, t.id, settleDelayMs)
       return t
@@ -194,38 +190,38 @@ export function createMoney({ ids, clock, settleDelayMs, rules }: MoneyDeps) {
       if (t.direction === 'inbound') {
         move(s, account, t.amount, t.id)
         settledDates(t, now)
-        apply(s, t, 'succeed')
+        apply(s, tools, t, 'succeed')
         return
       }
       if (t.plannedOutcome === 'failed' || t.plannedOutcome === 'rejected') {
         const hold = account.movementIds.map((id) => s.movements[id]!).find((m) => m.resourceId === t.id)
         t.returnReason = matchOutcome(rules(), 'outbound', t.counterparty.account_number, t.amount)?.reason ?? null
         move(s, account, t.amount, t.id, hold?.id ?? null)
-        apply(s, t, t.plannedOutcome === 'failed' ? 'fail' : 'reject')
+        apply(s, tools, t, t.plannedOutcome === 'failed' ? 'fail' : 'reject')
         return
       }
       settledDates(t, now)
-      apply(s, t, 'succeed')
+      apply(s, tools, t, 'succeed')
       if (t.plannedOutcome === 'returned') tools.schedule(JOB_REVERSE, t.id, settleDelayMs)
     },
 
     /** the receiving bank sends a succeeded outbound transfer back */
-    reverse(s: FintocState, transferId: string) {
+    reverse(s: FintocState, tools: UpdateTools, transferId: string) {
       const t = s.transfers[transferId]
       if (!t || !canTransition(t, 'reverse')) return
       t.returnReason = matchOutcome(rules(), 'outbound', t.counterparty.account_number, t.amount)?.reason ?? 'returned_by_receiver'
       move(s, s.accounts[t.accountId]!, t.amount, t.id)
-      apply(s, t, 'reverse')
+      apply(s, tools, t, 'reverse')
     },
 
-    settleReturn(s: FintocState, transferId: string) {
+    settleReturn(s: FintocState, tools: UpdateTools, transferId: string) {
       const t = s.transfers[transferId]
       if (t?.status !== 'return_pending') return
       if (t.returnFails) {
         move(s, s.accounts[t.accountId]!, t.amount, t.id)
-        apply(s, t, 'fail_return')
+        apply(s, tools, t, 'fail_return')
       } else {
-        apply(s, t, 'complete_return')
+        apply(s, tools, t, 'complete_return')
       }
     },
   }

@@ -8,6 +8,8 @@ const Settings = z.object({
   FINTOC_SETTLE_DELAY_MS: z.coerce.number().int().min(0).default(1000),
   FINTOC_JWS: z.enum(['enforce', 'off']).default('enforce'),
   FINTOC_JWS_PUBLIC_KEY: z.string().optional(),
+  FINTOC_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  FINTOC_WEBHOOK_SECRET: z.string().min(1).optional(),
 })
 
 export interface FintocSettings {
@@ -15,6 +17,9 @@ export interface FintocSettings {
   jws: 'enforce' | 'off'
   /** PEM that verifies requests of every organization */
   globalJwsKey?: string
+  /** receives every event of every organization */
+  webhookUrl?: string
+  webhookSecret?: string
 }
 
 export function readSettings(env: NodeJS.ProcessEnv): FintocSettings {
@@ -23,6 +28,8 @@ export function readSettings(env: NodeJS.ProcessEnv): FintocSettings {
     FINTOC_SETTLE_DELAY_MS: pick('FINTOC_SETTLE_DELAY_MS'),
     FINTOC_JWS: pick('FINTOC_JWS'),
     FINTOC_JWS_PUBLIC_KEY: pick('FINTOC_JWS_PUBLIC_KEY'),
+    FINTOC_WEBHOOK_URL: pick('FINTOC_WEBHOOK_URL'),
+    FINTOC_WEBHOOK_SECRET: pick('FINTOC_WEBHOOK_SECRET'),
   })
   if (!parsed.success) throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; ')}`)
   let globalJwsKey = parsed.data.FINTOC_JWS_PUBLIC_KEY
@@ -35,5 +42,11 @@ export function readSettings(env: NodeJS.ProcessEnv): FintocSettings {
       throw new Error(`invalid configuration: FINTOC_JWS_PUBLIC_KEY: ${(err as Error).message}`)
     }
   }
-  return { settleDelayMs: parsed.data.FINTOC_SETTLE_DELAY_MS, jws: parsed.data.FINTOC_JWS, globalJwsKey }
+  return {
+    settleDelayMs: parsed.data.FINTOC_SETTLE_DELAY_MS,
+    jws: parsed.data.FINTOC_JWS,
+    globalJwsKey,
+    webhookUrl: parsed.data.FINTOC_WEBHOOK_URL,
+    webhookSecret: parsed.data.FINTOC_WEBHOOK_SECRET,
+  }
 }

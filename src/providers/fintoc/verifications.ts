@@ -4,6 +4,7 @@ import { ApiError } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
 import { institutionForClabe } from '../../core/spei.js'
 import type { UpdateTools } from '../types.js'
+import type { Emit } from './events.js'
 import { matchOutcome, type OutcomeRule } from './outcomes.js'
 import type { FintocState, VerificationRecord } from './state.js'
 import { isoSeconds } from './wire.js'
@@ -43,11 +44,7 @@ export const verificationJson = (v: VerificationRecord, mode: 'test' | 'live') =
   }
 }
 
-export function createVerifications(deps: { ids: IdGenerator; clock: Clock; settleDelayMs: number; rules: () => OutcomeRule[] }) {
-  const emit = (s: FintocState, v: VerificationRecord, type: string) => {
-    const id = deps.ids.prefixed('evt')
-    s.events[id] = { id, orgId: v.orgId, type, createdAt: deps.clock.now(), data: verificationJson(v, 'test') }
-  }
+export function createVerifications(deps: { ids: IdGenerator; clock: Clock; settleDelayMs: number; rules: () => OutcomeRule[]; emit: Emit }) {
   return {
     create(s: FintocState, tools: UpdateTools, orgId: string, accountNumber: string): VerificationRecord {
       if (!isValidClabe(accountNumber)) {
@@ -70,14 +67,14 @@ export function createVerifications(deps: { ids: IdGenerator; clock: Clock; sett
       tools.schedule(JOB_SETTLE_VERIFICATION, v.id, deps.settleDelayMs)
       return v
     },
-    settle(s: FintocState, id: string) {
+    settle(s: FintocState, tools: UpdateTools, id: string) {
       const v = s.verifications[id]
       if (v?.status !== 'pending') return
       const rule = matchOutcome(deps.rules(), 'verification', v.accountNumber, 1)
       const action = rule?.outcome === 'failed' ? 'fail' : 'succeed'
       if (action === 'fail') v.reason = rule?.reason ?? 'account_not_found'
       v.status = VERIFICATION_TRANSITIONS[v.status][action]!
-      emit(s, v, EVENTS[action])
+      deps.emit(s, tools, v.orgId, EVENTS[action], verificationJson(v, 'test'))
     },
   }
 }

@@ -1,0 +1,19 @@
+import { z } from 'zod'
+import type { WebhookSettings } from './webhooks.js'
+
+// Settings of the core (not of one provider), from the environment.
+
+const Settings = z.object({
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  WEBHOOK_MAX_RETRIES: z.coerce.number().int().min(0).max(50).default(17),
+  WEBHOOK_FIRST_RETRY_MS: z.coerce.number().int().min(0).default(3_000),
+  WEBHOOK_LOG_SIZE: z.coerce.number().int().min(1).default(1_000),
+})
+
+export function readCoreSettings(env: NodeJS.ProcessEnv): { webhooks: WebhookSettings } {
+  const pick = (k: string) => (env[k] === '' ? undefined : env[k])
+  const parsed = Settings.safeParse(Object.fromEntries(Object.keys(Settings.shape).map((k) => [k, pick(k)])))
+  if (!parsed.success) throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; ')}`)
+  const d = parsed.data
+  return { webhooks: { timeoutMs: d.WEBHOOK_TIMEOUT_MS, maxRetries: d.WEBHOOK_MAX_RETRIES, firstRetryMs: d.WEBHOOK_FIRST_RETRY_MS, keep: d.WEBHOOK_LOG_SIZE } }
+}

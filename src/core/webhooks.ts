@@ -1,0 +1,144 @@
+import type { Clock } from './clock.js'
+import type { IdGenerator } from './ids.js'
+import type { Logger } from './logger.js'
+
+// Outbound webhooks for every provider: a delivery is written with the event that causes it, each
+// attempt is a scheduled job, failures retry with exponential backoff on the sandbox clock, and
+// every attempt is kept for /__admin/webhooks/deliveries.
+
+export const JOB_WEBHOOK_ATTEMPT = 'core.webhook.attempt'
+
+export interface AttemptRecord {
+  at: string
+  url: string
+  statusCode: number | null
+  error: string | null
+  durationMs: number
+}
+
+export interface DeliveryRecord {
+  id: string
+  provider: string
+  eventId: string
+  eventType: string
+  resourceId: string | null
+  /** the provider's endpoint or registration the delivery goes to; null for env-configured URLs */
+  endpointId: string | null
+  url: string
+  /** the exact bytes sent on every attempt */
+  body: string
+  status: 'pending' | 'succeeded' | 'failed'
+  attempts: AttemptRecord[]
+  createdAt: string
+}
+
+export interface DeliveriesState {
+  deliveries: Record<string, DeliveryRecord>
+  order: string[]
+}
+
+export const initialDeliveriesState = (): DeliveriesState => ({ deliveries: {}, order: [] })
+
+export interface DeliveryInput {
+  eventId: string
+  eventType: string
+  resourceId: string | null
+  endpointId: string | null
+  url: string
+  body: string
+}
+
+export interface WebhookSettings {
+  timeoutMs: number
+  /** retries after the first attempt (Fintoc documents 17) */
+  maxRetries: number
+  firstRetryMs: number
+  /** completed deliveries kept in the log */
+  keep: number
+}
+
+export type Signer = (delivery: DeliveryRecord) => Record<string, string>
+
+type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{ status: number; arrayBuffer(): Promise<ArrayBuffer> }>
+
+export function createWebhooks(deps: {
+  clock: Clock
+  ids: IdGenerator
+  logger: Logger
+  fetch: FetchLike
+  settings: WebhookSettings
+  state: () => DeliveriesState
+  update: <R>(fn: (s: DeliveriesState, schedule: (ref: string, delayMs: number) => void) => R) => Promise<R>
+}) {
+  const signers = new Map<string, Signer>()
+  const iso = () => new Date(deps.clock.now()).toISOString()
+
+  function prune(s: DeliveriesState) {
+    // the log is bounded: the oldest completed deliveries go first
+    let excess = s.order.length - deps.settings.keep
+    for (let i = 0; i < s.order.length && excess > 0; ) {
+      const d = s.deliveries[s.order[i]!]
+      if (d && d.status !== 'pending') {
+        delete s.deliveries[d.id]
+        s.order.splice(i, 1)
+        excess--
+      } else i++
+    }
+  }
+
+  return {
+    registerSigner(provider: string, signer: Signer) {
+      signers.set(provider, signer)
+    },
+
+    /** call inside a store update, next to the event it delivers */
+    enqueue(s: DeliveriesState, schedule: (ref: string, delayMs: number) => void, provider: string, input: DeliveryInput): DeliveryRecord {
+      const d: DeliveryRecord = { id: deps.ids.prefixed('whd'), provider, ...input, status: 'pending', attempts: [], createdAt: iso() }
+      s.deliveries[d.id] = d
+      s.order.push(d.id)
+      schedule(d.id, 0)
+      prune(s)
+      return d
+    },
+
+    async attempt(id: string) {
+      const d = deps.state().deliveries[id]
+      if (d?.status !== 'pending') return
+      const headers = { 'content-type': 'application/json', 'user-agent': 'fintoc-monato-mock-webhooks', ...signers.get(d.provider)?.(d) }
+      const started = performance.now()
+      let statusCode: number | null = null
+      let error: string | null = null
+      try {
+        const res = await deps.fetch(d.url, { method: 'POST', headers, body: d.body, signal: AbortSignal.timeout(deps.settings.timeoutMs) })
+        statusCode = res.status
+        await res.arrayBuffer().catch(() => undefined)
+      } catch (err) {
+        const e = err as Error & { cause?: { code?: string } }
+        error = e.name === 'TimeoutError' ? `timeout after ${deps.settings.timeoutMs} ms` : (e.cause?.code ?? e.message)
+      }
+      const durationMs = Math.round(performance.now() - started)
+      await deps.update((s, schedule) => {
+        const current = s.deliveries[id]
+        if (!current) return
+        current.attempts.push({ at: iso(), url: current.url, statusCode, error, durationMs })
+        if (statusCode !== null && statusCode >= 200 && statusCode < 300) current.status = 'succeeded'
+        else if (current.attempts.length > deps.settings.maxRetries) current.status = 'failed'
+        else schedule(id, deps.settings.firstRetryMs * 2 ** (current.attempts.length - 1))
+      })
+      if (error || (statusCode !== null && statusCode >= 300)) deps.logger.info({ delivery: id, url: d.url, statusCode, error }, 'webhook attempt failed')
+    },
+
+    /** sends a delivery once more, now, whatever its outcome was */
+    redeliver(id: string): Promise<DeliveryRecord | undefined> {
+      return deps.update((s, schedule) => {
+        const d = s.deliveries[id]
+        if (!d) return undefined
+        d.status = 'pending'
+        schedule(id, 0)
+        return d
+      })
+    },
+  }
+}
+
+export type Webhooks = ReturnType<typeof createWebhooks>

@@ -1,0 +1,49 @@
+import { createHmac } from 'node:crypto'
+import type { Clock } from '../../core/clock.js'
+import type { IdGenerator } from '../../core/ids.js'
+import type { DeliveryRecord } from '../../core/webhooks.js'
+import type { UpdateTools } from '../types.js'
+import type { FintocSettings } from './settings.js'
+import type { FintocState } from './state.js'
+import { eventJson } from './wire.js'
+
+// An event is recorded and its deliveries queued in the caller's store update: never one without the other.
+
+export const subscribed = (enabledEvents: string[], type: string) => enabledEvents.includes('*') || enabledEvents.includes(type)
+
+export function createEvents(ids: IdGenerator, clock: Clock, settings: FintocSettings) {
+  return function emit(s: FintocState, tools: UpdateTools, orgId: string, type: string | undefined, data: { id?: unknown }) {
+    if (!type) return
+    const id = ids.prefixed('evt')
+    const event = { id, orgId, type, createdAt: clock.now(), data }
+    s.events[id] = event
+    const body = JSON.stringify(eventJson(event, 'test'))
+    const resourceId = typeof data.id === 'string' ? data.id : null
+    for (const endpointId of s.orgs[orgId]?.webhookEndpointIds ?? []) {
+      const e = s.webhookEndpoints[endpointId]!
+      if (e.status === 'enabled' && subscribed(e.enabledEvents, type)) {
+        tools.deliver({ eventId: id, eventType: type, resourceId, endpointId, url: e.url, body })
+      }
+    }
+    if (settings.webhookUrl) tools.deliver({ eventId: id, eventType: type, resourceId, endpointId: null, url: settings.webhookUrl, body })
+  }
+}
+
+export type Emit = ReturnType<typeof createEvents>
+
+/** `Fintoc-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`, no spaces (the Node SDK splits without trimming) */
+export function signFintoc(secret: string, body: string, unixSeconds: number): string {
+  const v1 = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex')
+  return `t=${unixSeconds},v1=${v1}`
+}
+
+/**
+ * Signs with the endpoint's secret, or FINTOC_WEBHOOK_SECRET for the env-configured URL. `t` is wall
+ * time: receivers check it against their own clock, whatever the sandbox clock says.
+ */
+export function createSigner(state: { readonly data: FintocState }, settings: FintocSettings, wall: () => number = Date.now) {
+  return (d: DeliveryRecord): Record<string, string> => {
+    const secret = d.endpointId ? state.data.webhookEndpoints[d.endpointId]?.secret : settings.webhookSecret
+    return secret ? { 'Fintoc-Signature': signFintoc(secret, d.body, Math.floor(wall() / 1000)) } : {}
+  }
+}
