@@ -153,3 +153,17 @@ describe('Fintoc webhook deliveries', () => {
     for (const x of r.received) expect(() => WebhookSignature.verifyHeader(x.body, String(x.headers['fintoc-signature']), 'whsec_global_secret')).not.toThrow()
   })
 })
+
+describe('with the real clock', () => {
+  it('settlement and delivery happen on their own, without /__admin/clock/advance', async () => {
+    const { createClock } = await import('../src/core/clock.js')
+    sb = await makeSandbox({ env: { FINTOC_JWS: 'off', FINTOC_SETTLE_DELAY_MS: '50' }, clock: createClock('real') })
+    const r = await receiver()
+    await subscribe(r.url, ['transfer.inbound.succeeded'])
+    const t = await receive(100)
+    const deadline = Date.now() + 5000
+    while (r.received.length === 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20))
+    expect(r.received).toHaveLength(1)
+    expect(JSON.parse(r.received[0]!.body).data.id).toBe(t.id)
+  })
+})
