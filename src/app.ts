@@ -10,6 +10,7 @@ export interface MountedProvider {
   router: Router
   operationCount: number
   admin?: Router
+  pages?: Router
 }
 
 export interface AppDeps {
@@ -47,7 +48,10 @@ export function createApp({ providers, logger, version, admin, requestId = rando
     })
   })
 
-  for (const p of providers) app.use(`/${p.name}`, p.router)
+  for (const p of providers) {
+    if (p.pages) app.use(`/${p.name}`, p.pages)
+    app.use(`/${p.name}`, p.router)
+  }
   if (admin) app.use('/__admin', admin)
 
   app.use((req: Request, res: Response) => {

@@ -147,7 +147,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     })
     const operations = extractOperations(specs[i]!)
     const router = mountProvider({ provider, operations, validators: createValidators(operations), generate, idempotency, logger })
-    return { name: m.name, router, operationCount: operations.length, admin: provider.admin }
+    return { name: m.name, router, operationCount: operations.length, admin: provider.admin, pages: provider.pages }
   })
 
   const app = createApp({ providers, logger, version: VERSION, admin: createAdminRouter({ clock, scheduler, webhooks, store, providers }) })

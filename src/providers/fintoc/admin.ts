@@ -2,11 +2,13 @@ import express, { type Router } from 'express'
 import { z } from 'zod'
 import { AdminError, parseAdminBody } from '../../admin/errors.js'
 import type { Clock } from '../../core/clock.js'
+import { isApiError } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
 import type { StateSlice } from '../types.js'
 import { ACCOUNT_TRANSITIONS, transitionAccount } from './accounts.js'
 import { orgForKey } from './auth.js'
 import { readPublicKey } from './jws.js'
+import { type createPaymentIntents, paymentIntentJson } from './payment-intents.js'
 import type { FintocState } from './state.js'
 
 // /__admin/fintoc: what the Dashboard does for a real organization.
@@ -16,7 +18,17 @@ const JwsKeyBody = z.object({
   public_key: z.string().min(1),
 })
 
-export function createFintocAdmin(state: StateSlice<FintocState>, ids: IdGenerator, clock: Clock): Router {
+const PayBody = z
+  .object({
+    institution_id: z.string().optional(),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    account: z.string().optional(),
+    mfa: z.string().optional(),
+  })
+  .strict()
+
+export function createFintocAdmin(state: StateSlice<FintocState>, ids: IdGenerator, clock: Clock, intents: ReturnType<typeof createPaymentIntents>): Router {
   const router = express.Router()
 
   // registers a JWS public key for the key's organization (created if it is new)
@@ -47,6 +59,20 @@ export function createFintocAdmin(state: StateSlice<FintocState>, ids: IdGenerat
       return a
     })
     res.json({ id: account.id, status: account.status })
+  })
+
+  // the widget stand-in: what a payer would type, for a payment intent of any organization
+  router.post('/payment_intents/:id/pay', async (req, res) => {
+    const body = parseAdminBody(PayBody, req.body)
+    const p = state.data.paymentIntents[req.params.id!]
+    if (!p) throw new AdminError(404, `No such payment_intent: ${req.params.id}`)
+    try {
+      await state.update((s, tools) => intents.pay(s, tools, s.paymentIntents[p.id]!, body))
+    } catch (err) {
+      if (isApiError(err)) throw new AdminError(err.status === 409 ? 409 : 422, err.message)
+      throw err
+    }
+    res.json(paymentIntentJson(state.data.paymentIntents[p.id]!, 'test'))
   })
 
   return router

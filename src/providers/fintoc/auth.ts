@@ -56,6 +56,7 @@ export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, 
     transferIds: [],
     verificationIds: [],
     webhookEndpointIds: [],
+    paymentIntentIds: [],
     jwsPublicKeys: [],
   }
   const entityId = ids.prefixed('ent')

@@ -16,6 +16,9 @@ import { applyFintocScenario, type FintocScenario, fintocScenarioSchema } from '
 import { type FintocState, initialFintocState } from './state.js'
 import { createVerifications, JOB_SETTLE_VERIFICATION } from './verifications.js'
 import { createWebhookEndpointHandlers } from './webhook-endpoints.js'
+import { createPaymentIntentHandlers } from './handlers-payment-intents.js'
+import { createPaymentIntents, JOB_EXPIRE, JOB_RESOLVE } from './payment-intents.js'
+import { createWidgetRoutes } from './widget.js'
 
 export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
   name: 'fintoc',
@@ -33,12 +36,16 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
     const verifications = createVerifications({ ids, clock, settleDelayMs: settings.settleDelayMs, rules, emit })
     onJob(JOB_SETTLE_VERIFICATION, (ref) => state.update((s, tools) => verifications.settle(s, tools, ref)))
     onJob(JOB_SETTLE, (ref) => state.update((s, tools) => money.settle(s, tools, ref)))
+    const intents = createPaymentIntents(ids, clock, emit)
+    onJob(JOB_EXPIRE, (ref) => state.update((s, tools) => intents.expireIfOpen(s, tools, ref)))
+    onJob(JOB_RESOLVE, (ref) => state.update((s, tools) => intents.resolve(s, tools, ref)))
     onJob(JOB_REVERSE, (ref) => state.update((s, tools) => money.reverse(s, tools, ref)))
     onJob(JOB_SETTLE_RETURN, (ref) => state.update((s, tools) => money.settleReturn(s, tools, ref)))
     const provider: Provider<FintocPrincipal> = {
       name: 'fintoc',
       authenticate: createFintocAuth(state, ids, clock, createJwsGuard(state, settings)),
-      admin: createFintocAdmin(state, ids, clock),
+      admin: createFintocAdmin(state, ids, clock, intents),
+      pages: createWidgetRoutes(state, intents),
       idempotency: fintocIdempotency,
       formatError: formatFintocError,
       handlers: {
@@ -46,6 +53,7 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
         ...createMoneyHandlers(state, money),
         ...createWriteHandlers(state, createAccounts(ids, clock), verifications),
         ...createWebhookEndpointHandlers(state, ids, clock),
+        ...createPaymentIntentHandlers(state, intents),
       },
     }
     return provider as Provider

@@ -1,4 +1,5 @@
 import type { OutcomeRule } from './outcomes.js'
+import type { Plan } from './payment-intents.js'
 
 // Stored Fintoc records. Wire fields are kept as they are sent; `orgId` scopes every record.
 
@@ -16,6 +17,7 @@ export interface OrgRecord {
   transferIds: string[]
   verificationIds: string[]
   webhookEndpointIds: string[]
+  paymentIntentIds: string[]
   /** PEM public keys that verify this organization's signed requests */
   jwsPublicKeys: string[]
 }
@@ -137,6 +139,34 @@ export interface WebhookEndpointRecord {
   createdAt: number
 }
 
+export type PaymentIntentStatus = 'created' | 'in_progress' | 'succeeded' | 'failed' | 'rejected' | 'pending' | 'expired'
+
+export interface PaymentIntentAccount {
+  holder_id: string
+  number: string
+  type: string
+  institution_id: string
+}
+
+export interface PaymentIntentRecord {
+  id: string
+  orgId: string
+  amount: number
+  currency: 'CLP' | 'MXN'
+  status: PaymentIntentStatus
+  widgetToken: string
+  referenceId: string | null
+  transactionDate: number | null
+  metadata: Record<string, unknown>
+  errorReason: string | null
+  customerEmail: string | null
+  recipientAccount: PaymentIntentAccount | null
+  senderAccount: PaymentIntentAccount | null
+  createdAt: number
+  /** what the payer's test values lead to, set when they pay */
+  plan: Plan | null
+}
+
 export interface FintocState {
   orgs: Record<string, OrgRecord>
   /** sha256(api key) → org id */
@@ -149,6 +179,7 @@ export interface FintocState {
   events: Record<string, EventRecord>
   verifications: Record<string, VerificationRecord>
   webhookEndpoints: Record<string, WebhookEndpointRecord>
+  paymentIntents: Record<string, PaymentIntentRecord>
   /** outcome rules from scenario files, matched before the built-in ones */
   outcomeRules: OutcomeRule[]
   /** `orgId:nonce` → when the nonce may be forgotten (its ts can no longer pass the window) */
@@ -169,6 +200,7 @@ export const initialFintocState = (): FintocState => ({
   events: {},
   verifications: {},
   webhookEndpoints: {},
+  paymentIntents: {},
   outcomeRules: [],
   usedNonces: {},
   clabeSeq: 1,
