@@ -167,3 +167,24 @@ describe('with the real clock', () => {
     expect(JSON.parse(r.received[0]!.body).data.id).toBe(t.id)
   })
 })
+
+describe('endpoints from scenario files', () => {
+  it('receive signed events with the declared secret', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const path = await import('node:path')
+    const r = await receiver()
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'fmm-')), 'hooks.json')
+    await writeFile(
+      file,
+      JSON.stringify({ fintoc: { organizations: [{ api_key: KEY, webhook_endpoints: [{ id: 'we_ScenarioEndpoint', url: r.url, enabled_events: ['transfer.inbound.succeeded'], secret: 'whsec_from_scenario' }] }] } }),
+    )
+    sb = await makeSandbox({ env: { SCENARIO: file, FINTOC_JWS: 'off', FINTOC_SETTLE_DELAY_MS: '0' } })
+    const listed = await sb.http.get('/fintoc/v1/webhook_endpoints/we_ScenarioEndpoint').set('Authorization', KEY)
+    expect(listed.body).toMatchObject({ url: r.url, secret: null, status: 'enabled' })
+    await receive(100)
+    await advance(0)
+    expect(r.received).toHaveLength(1)
+    expect(() => WebhookSignature.verifyHeader(r.received[0]!.body, String(r.received[0]!.headers['fintoc-signature']), 'whsec_from_scenario')).not.toThrow()
+  })
+})

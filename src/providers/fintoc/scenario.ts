@@ -28,6 +28,19 @@ export const fintocScenarioSchema = z
             holder_name: z.string().min(1).max(100).optional(),
             holder_id: z.string().min(1).max(40).optional(),
             currency: z.enum(['MXN', 'CLP']).optional(),
+            webhook_endpoints: z
+              .array(
+                z
+                  .object({
+                    id: z.string().regex(/^we_[0-9A-Za-z]+$/, 'must look like we_…').optional(),
+                    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+                    enabled_events: z.array(z.string().min(1)).min(1).default(['*']),
+                    secret: z.string().regex(/^whsec_[0-9A-Za-z_]+$/, 'must look like whsec_…').optional(),
+                    description: z.string().optional(),
+                  })
+                  .strict(),
+              )
+              .optional(),
             jws_public_keys: z
               .array(
                 z.string().refine((pem) => {
@@ -56,5 +69,21 @@ export function applyFintocScenario(state: FintocState, section: FintocScenario,
     const existing = state.keyIndex[hashKey(org.api_key)]
     const record = existing ? state.orgs[existing]! : provisionOrg(state, org.api_key, ids, clock, { holderName: org.holder_name, holderId: org.holder_id, currency: org.currency })
     for (const pem of org.jws_public_keys ?? []) if (!record.jwsPublicKeys.includes(pem)) record.jwsPublicKeys.push(pem)
+    for (const e of org.webhook_endpoints ?? []) {
+      const id = e.id ?? ids.prefixed('we')
+      if (state.webhookEndpoints[id]) continue
+      state.webhookEndpoints[id] = {
+        id,
+        orgId: record.id,
+        url: e.url,
+        description: e.description ?? null,
+        enabledEvents: e.enabled_events,
+        status: 'enabled',
+        // a fixed secret lets a test verify signatures without reading the state
+        secret: e.secret ?? `whsec_${ids.chars('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', 32)}`,
+        createdAt: clock.now(),
+      }
+      record.webhookEndpointIds.push(id)
+    }
   }
 }
