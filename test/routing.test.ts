@@ -71,7 +71,7 @@ describe.each([
 
 describe('generated responses', () => {
   it('are repeatable: the same request gets the same body', async () => {
-    const get = () => sb.http.get(`/monato/v1/clients/${MONATO.clientId}/instruments/dd7f8d89-94dd-43ca-871b-720fde378b52`).set('Authorization', `Bearer ${token}`)
+    const get = () => sb.http.get(`/monato/v1/clients/${MONATO.clientId}/transactions/16811ee8-1ef9-4dd4-8d84-9c2df89cf302`).set('Authorization', `Bearer ${token}`)
     const [a, b] = [await get(), await get()]
     expect(a.headers['x-mock-source']).toBe('generated')
     expect(a.status).toBe(200)

@@ -3,6 +3,8 @@ import { createMonatoAuth, type MonatoPrincipal } from './auth.js'
 import { formatMonatoError } from './errors.js'
 import { createAuthHandlers } from './handlers-auth.js'
 import { createCatalogHandlers } from './handlers-catalog.js'
+import { createInstrumentHandlers } from './instruments.js'
+import { readMonatoSettings } from './settings.js'
 import { applyMonatoScenario, type MonatoScenario, monatoScenarioSchema } from './scenario.js'
 import { initialMonatoState, type MonatoState } from './state.js'
 
@@ -12,12 +14,17 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
   initialState: initialMonatoState,
   scenarioSchema: monatoScenarioSchema,
   applyScenario: applyMonatoScenario,
-  create({ state, clock, ids }) {
+  create({ state, clock, ids, env }) {
+    const settings = readMonatoSettings(env)
     const provider: Provider<MonatoPrincipal> = {
       name: 'monato',
       authenticate: createMonatoAuth(state, clock),
       formatError: formatMonatoError,
-      handlers: { ...createAuthHandlers(state, clock, ids), ...createCatalogHandlers(state) },
+      handlers: {
+        ...createAuthHandlers(state, clock, ids),
+        ...createCatalogHandlers(state),
+        ...createInstrumentHandlers(state, ids, clock, settings.clabeCheck),
+      },
     }
     return provider as Provider
   },

@@ -67,6 +67,7 @@ export function applyMonatoScenario(state: MonatoState, section: MonatoScenario,
       apiKeyHint: maskSecret(c.api_key),
       credentials: [],
       accountIds: [],
+      instrumentIds: [],
       createdAt: now,
     }
     const client = state.clients[c.id]!

@@ -14,6 +14,7 @@ export interface ClientRecord {
   apiKeyHint: string
   credentials: CredentialRecord[]
   accountIds: string[]
+  instrumentIds: string[]
   createdAt: number
 }
 
@@ -46,8 +47,26 @@ export interface AccountRecord {
   updatedAt: number
 }
 
+export interface InstrumentRecord {
+  id: string
+  clientId: string
+  /** the client itself, or the customer that owns the instrument */
+  ownerId: string
+  customerId: string | null
+  alias: string
+  rfc: string
+  kind: 'card' | 'clabe'
+  /** card number or CLABE */
+  number: string
+  holderName: string
+  /** destination bank (catalog id) */
+  bankId: string
+  createdAt: number
+}
+
 export interface MonatoState {
   clients: Record<string, ClientRecord>
+  instruments: Record<string, InstrumentRecord>
   /** sha256(api key) → client id */
   apiKeyIndex: Record<string, string>
   banks: BankRecord[]
@@ -55,7 +74,7 @@ export interface MonatoState {
   clabeSeq: number
 }
 
-export const initialMonatoState = (): MonatoState => ({ clients: {}, apiKeyIndex: {}, banks: [], accounts: {}, clabeSeq: 1 })
+export const initialMonatoState = (): MonatoState => ({ clients: {}, instruments: {}, apiKeyIndex: {}, banks: [], accounts: {}, clabeSeq: 1 })
 
 /** Finco Pay, Monato's own SPEI participant: the bank of every account it holds */
 export const FINCO_PAY = { code: '90734', clabePrefix: '734', defaultBankId: '9d84b03a-28d1-4898-a69c-38824239e2b1' }
