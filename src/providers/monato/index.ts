@@ -5,6 +5,7 @@ import { createAuthHandlers } from './handlers-auth.js'
 import { createCatalogHandlers } from './handlers-catalog.js'
 import { createInstrumentHandlers } from './instruments.js'
 import { readMonatoSettings } from './settings.js'
+import { createMonatoSigner, createWebhookHandlers } from './webhooks.js'
 import { applyMonatoScenario, type MonatoScenario, monatoScenarioSchema } from './scenario.js'
 import { initialMonatoState, type MonatoState } from './state.js'
 
@@ -14,8 +15,9 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
   initialState: initialMonatoState,
   scenarioSchema: monatoScenarioSchema,
   applyScenario: applyMonatoScenario,
-  create({ state, clock, ids, env }) {
+  create({ state, clock, ids, env, signWebhooks }) {
     const settings = readMonatoSettings(env)
+    signWebhooks(createMonatoSigner(state, settings.webhookToken))
     const provider: Provider<MonatoPrincipal> = {
       name: 'monato',
       authenticate: createMonatoAuth(state, clock),
@@ -24,6 +26,7 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
         ...createAuthHandlers(state, clock, ids),
         ...createCatalogHandlers(state),
         ...createInstrumentHandlers(state, ids, clock, settings.clabeCheck),
+        ...createWebhookHandlers(state, ids, clock),
       },
     }
     return provider as Provider

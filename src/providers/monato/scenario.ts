@@ -68,6 +68,7 @@ export function applyMonatoScenario(state: MonatoState, section: MonatoScenario,
       credentials: [],
       accountIds: [],
       instrumentIds: [],
+      webhookIds: [],
       createdAt: now,
     }
     const client = state.clients[c.id]!

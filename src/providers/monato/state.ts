@@ -15,6 +15,7 @@ export interface ClientRecord {
   credentials: CredentialRecord[]
   accountIds: string[]
   instrumentIds: string[]
+  webhookIds: string[]
   createdAt: number
 }
 
@@ -64,9 +65,23 @@ export interface InstrumentRecord {
   createdAt: number
 }
 
+export interface WebhookRecord {
+  id: string
+  clientId: string
+  url: string
+  /** presented back as `Authorization: Bearer <token>` on deliveries */
+  token: string
+  type: 'MONEY_IN' | 'STATUS_UPDATE' | 'CEP' | 'REPORT'
+  status: 'ACTIVE' | 'INACTIVE'
+  createdAt: number
+  updatedAt: number
+  deletedAt: number | null
+}
+
 export interface MonatoState {
   clients: Record<string, ClientRecord>
   instruments: Record<string, InstrumentRecord>
+  webhooks: Record<string, WebhookRecord>
   /** sha256(api key) → client id */
   apiKeyIndex: Record<string, string>
   banks: BankRecord[]
@@ -74,7 +89,7 @@ export interface MonatoState {
   clabeSeq: number
 }
 
-export const initialMonatoState = (): MonatoState => ({ clients: {}, instruments: {}, apiKeyIndex: {}, banks: [], accounts: {}, clabeSeq: 1 })
+export const initialMonatoState = (): MonatoState => ({ clients: {}, instruments: {}, webhooks: {}, apiKeyIndex: {}, banks: [], accounts: {}, clabeSeq: 1 })
 
 /** Finco Pay, Monato's own SPEI participant: the bank of every account it holds */
 export const FINCO_PAY = { code: '90734', clabePrefix: '734', defaultBankId: '9d84b03a-28d1-4898-a69c-38824239e2b1' }
