@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { readEnv } from './env.js'
 import type { WebhookSettings } from './webhooks.js'
 
 // Settings of the core (not of one provider), from the environment.
@@ -11,9 +12,6 @@ const Settings = z.object({
 })
 
 export function readCoreSettings(env: NodeJS.ProcessEnv): { webhooks: WebhookSettings } {
-  const pick = (k: string) => (env[k] === '' ? undefined : env[k])
-  const parsed = Settings.safeParse(Object.fromEntries(Object.keys(Settings.shape).map((k) => [k, pick(k)])))
-  if (!parsed.success) throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; ')}`)
-  const d = parsed.data
+  const d = readEnv(Settings, env)
   return { webhooks: { timeoutMs: d.WEBHOOK_TIMEOUT_MS, maxRetries: d.WEBHOOK_MAX_RETRIES, firstRetryMs: d.WEBHOOK_FIRST_RETRY_MS, keep: d.WEBHOOK_LOG_SIZE } }
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { z } from 'zod'
+import { readEnv } from '../../core/env.js'
 import { readPublicKey } from './jws.js'
 
 // Fintoc settings from the environment, checked when the provider is built.
@@ -23,16 +24,8 @@ export interface FintocSettings {
 }
 
 export function readSettings(env: NodeJS.ProcessEnv): FintocSettings {
-  const pick = (k: string) => (env[k] === '' ? undefined : env[k])
-  const parsed = Settings.safeParse({
-    FINTOC_SETTLE_DELAY_MS: pick('FINTOC_SETTLE_DELAY_MS'),
-    FINTOC_JWS: pick('FINTOC_JWS'),
-    FINTOC_JWS_PUBLIC_KEY: pick('FINTOC_JWS_PUBLIC_KEY'),
-    FINTOC_WEBHOOK_URL: pick('FINTOC_WEBHOOK_URL'),
-    FINTOC_WEBHOOK_SECRET: pick('FINTOC_WEBHOOK_SECRET'),
-  })
-  if (!parsed.success) throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; ')}`)
-  let globalJwsKey = parsed.data.FINTOC_JWS_PUBLIC_KEY
+  const d = readEnv(Settings, env)
+  let globalJwsKey = d.FINTOC_JWS_PUBLIC_KEY
   // PEM text, or a path to a PEM file
   if (globalJwsKey && !globalJwsKey.includes('-----BEGIN') && existsSync(globalJwsKey)) globalJwsKey = readFileSync(globalJwsKey, 'utf8')
   if (globalJwsKey) {
@@ -43,10 +36,10 @@ export function readSettings(env: NodeJS.ProcessEnv): FintocSettings {
     }
   }
   return {
-    settleDelayMs: parsed.data.FINTOC_SETTLE_DELAY_MS,
-    jws: parsed.data.FINTOC_JWS,
+    settleDelayMs: d.FINTOC_SETTLE_DELAY_MS,
+    jws: d.FINTOC_JWS,
     globalJwsKey,
-    webhookUrl: parsed.data.FINTOC_WEBHOOK_URL,
-    webhookSecret: parsed.data.FINTOC_WEBHOOK_SECRET,
+    webhookUrl: d.FINTOC_WEBHOOK_URL,
+    webhookSecret: d.FINTOC_WEBHOOK_SECRET,
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { readEnv } from '../../core/env.js'
 
 // Monato settings from the environment, checked when the provider is built.
 
@@ -10,15 +11,6 @@ const Settings = z.object({
 })
 
 export function readMonatoSettings(env: NodeJS.ProcessEnv) {
-  const parsed = Settings.safeParse({
-    MONATO_CLABE_CHECK: env.MONATO_CLABE_CHECK || undefined,
-    MONATO_WEBHOOK_URL: env.MONATO_WEBHOOK_URL || undefined,
-    MONATO_WEBHOOK_TOKEN: env.MONATO_WEBHOOK_TOKEN || undefined,
-  })
-  if (!parsed.success) throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; ')}`)
-  return {
-    clabeCheck: parsed.data.MONATO_CLABE_CHECK === 'on',
-    webhookUrl: parsed.data.MONATO_WEBHOOK_URL,
-    webhookToken: parsed.data.MONATO_WEBHOOK_TOKEN,
-  }
+  const d = readEnv(Settings, env)
+  return { clabeCheck: d.MONATO_CLABE_CHECK === 'on', webhookUrl: d.MONATO_WEBHOOK_URL, webhookToken: d.MONATO_WEBHOOK_TOKEN }
 }
