@@ -6,6 +6,8 @@ import { createCatalogHandlers } from './handlers-catalog.js'
 import { createInstrumentHandlers } from './instruments.js'
 import { readMonatoSettings } from './settings.js'
 import { createMonatoSigner, createWebhookHandlers } from './webhooks.js'
+import { ApiError } from '../../core/errors.js'
+import { createTransactions, DEFAULT_MONATO_RULES, JOB_REFUND, JOB_SETTLE, transactionJson } from './transactions.js'
 import { applyMonatoScenario, type MonatoScenario, monatoScenarioSchema } from './scenario.js'
 import { initialMonatoState, type MonatoState } from './state.js'
 
@@ -15,9 +17,12 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
   initialState: initialMonatoState,
   scenarioSchema: monatoScenarioSchema,
   applyScenario: applyMonatoScenario,
-  create({ state, clock, ids, env, signWebhooks }) {
+  create({ state, clock, ids, env, signWebhooks, onJob }) {
     const settings = readMonatoSettings(env)
     signWebhooks(createMonatoSigner(state, settings.webhookToken))
+    const transactions = createTransactions({ ids, clock, settleDelayMs: settings.settleDelayMs, webhookUrl: settings.webhookUrl, rules: () => DEFAULT_MONATO_RULES })
+    onJob(JOB_SETTLE, (ref) => state.update((s, tools) => transactions.settle(s, tools, ref)))
+    onJob(JOB_REFUND, (ref) => state.update((s, tools) => transactions.refundBack(s, tools, ref)))
     const provider: Provider<MonatoPrincipal> = {
       name: 'monato',
       authenticate: createMonatoAuth(state, clock),
@@ -27,6 +32,15 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
         ...createCatalogHandlers(state),
         ...createInstrumentHandlers(state, ids, clock, settings.clabeCheck),
         ...createWebhookHandlers(state, ids, clock),
+        createMoneyOut: async (ctx) => {
+          const t = await state.update((s, tools) => transactions.moneyOut(s, tools, (ctx.principal as MonatoPrincipal).clientId, ctx.body as Parameters<typeof transactions.moneyOut>[3]))
+          return { body: transactionJson(t) }
+        },
+        getTransaction: (ctx) => {
+          const t = state.data.transactions[ctx.params.transactionId!]
+          if (t?.clientId !== (ctx.principal as MonatoPrincipal).clientId) throw new ApiError('not_found', 'Transaction not found.')
+          return { body: transactionJson(t) }
+        },
       },
     }
     return provider as Provider

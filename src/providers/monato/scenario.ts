@@ -69,6 +69,7 @@ export function applyMonatoScenario(state: MonatoState, section: MonatoScenario,
       accountIds: [],
       instrumentIds: [],
       webhookIds: [],
+      transactionIds: [],
       createdAt: now,
     }
     const client = state.clients[c.id]!

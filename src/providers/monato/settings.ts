@@ -6,11 +6,17 @@ import { readEnv } from '../../core/env.js'
 const Settings = z.object({
   // Monato's own doc examples fail the CLABE check digit; `off` accepts them
   MONATO_CLABE_CHECK: z.enum(['on', 'off']).default('on'),
+  MONATO_SETTLE_DELAY_MS: z.coerce.number().int().min(0).default(1000),
   MONATO_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   MONATO_WEBHOOK_TOKEN: z.string().min(1).optional(),
 })
 
 export function readMonatoSettings(env: NodeJS.ProcessEnv) {
   const d = readEnv(Settings, env)
-  return { clabeCheck: d.MONATO_CLABE_CHECK === 'on', webhookUrl: d.MONATO_WEBHOOK_URL, webhookToken: d.MONATO_WEBHOOK_TOKEN }
+  return {
+    clabeCheck: d.MONATO_CLABE_CHECK === 'on',
+    settleDelayMs: d.MONATO_SETTLE_DELAY_MS,
+    webhookUrl: d.MONATO_WEBHOOK_URL,
+    webhookToken: d.MONATO_WEBHOOK_TOKEN,
+  }
 }

@@ -1,3 +1,5 @@
+import type { MonatoOutcomeRule } from './transactions.js'
+
 // Stored Monato records. Money is kept as integer centavos and only formatted at the edge.
 
 export interface CredentialRecord {
@@ -16,6 +18,7 @@ export interface ClientRecord {
   accountIds: string[]
   instrumentIds: string[]
   webhookIds: string[]
+  transactionIds: string[]
   createdAt: number
 }
 
@@ -78,8 +81,32 @@ export interface WebhookRecord {
   deletedAt: number | null
 }
 
+export type TransactionStatus = 'INITIALIZED' | 'LIQUIDATED' | 'REJECTED' | 'REFUNDED'
+
+export interface TransactionRecord {
+  id: string
+  clientId: string
+  bankId: string
+  externalReference: string
+  trackingId: string
+  description: string
+  amountCents: number
+  category: 'DEBIT_TRANS' | 'CREDIT_TRANS'
+  subCategory: 'SPEI_DEBIT' | 'INT_DEBIT' | 'SPEI_CREDIT' | 'INT_CREDIT'
+  status: TransactionStatus
+  sourceAccountId: string | null
+  destinationInstrumentId: string | null
+  reason: string | null
+  reasonDescription: string | null
+  /** the outcome rule chosen at creation, applied when the transfer settles */
+  plan: MonatoOutcomeRule | null
+  createdAt: number
+  updatedAt: number
+}
+
 export interface MonatoState {
   clients: Record<string, ClientRecord>
+  transactions: Record<string, TransactionRecord>
   instruments: Record<string, InstrumentRecord>
   webhooks: Record<string, WebhookRecord>
   /** sha256(api key) → client id */
@@ -89,7 +116,7 @@ export interface MonatoState {
   clabeSeq: number
 }
 
-export const initialMonatoState = (): MonatoState => ({ clients: {}, instruments: {}, webhooks: {}, apiKeyIndex: {}, banks: [], accounts: {}, clabeSeq: 1 })
+export const initialMonatoState = (): MonatoState => ({ clients: {}, transactions: {}, instruments: {}, webhooks: {}, apiKeyIndex: {}, banks: [], accounts: {}, clabeSeq: 1 })
 
 /** Finco Pay, Monato's own SPEI participant: the bank of every account it holds */
 export const FINCO_PAY = { code: '90734', clabePrefix: '734', defaultBankId: '9d84b03a-28d1-4898-a69c-38824239e2b1' }

@@ -1,0 +1,163 @@
+import type { Clock } from '../../core/clock.js'
+import { ApiError } from '../../core/errors.js'
+import type { IdGenerator } from '../../core/ids.js'
+import type { UpdateTools } from '../types.js'
+import { amountToCents, centsToAmount, monatoIsoTimestamp, monatoTimestamp } from './format.js'
+import type { MonatoState, TransactionRecord, TransactionStatus } from './state.js'
+
+// SPEI money out and its lifecycle. Every status change goes through the table below and sends a
+// STATUS_UPDATE webhook in the same store update.
+
+export const JOB_SETTLE = 'transaction.settle'
+export const JOB_REFUND = 'transaction.refund'
+
+export const TRANSACTION_TRANSITIONS: Record<TransactionStatus, Partial<Record<TransactionStatus, true>>> = {
+  INITIALIZED: { LIQUIDATED: true, REJECTED: true },
+  // a liquidated transfer can still come back (devolución)
+  LIQUIDATED: { REFUNDED: true },
+  REJECTED: {},
+  REFUNDED: {},
+}
+
+export interface MonatoOutcomeRule {
+  amount?: string
+  clabe?: string
+  outcome: 'REJECTED' | 'REFUNDED'
+  reason: string
+  reasonDescription: string
+}
+
+/** deterministic outcomes (README: "Monato test outcomes"); anything else liquidates */
+export const DEFAULT_MONATO_RULES: MonatoOutcomeRule[] = [
+  { amount: '1.01', outcome: 'REJECTED', reason: 'NON_EXISTENT_ACCOUNT', reasonDescription: 'Cuenta inexistente' },
+  { amount: '1.02', outcome: 'REJECTED', reason: 'BLOCKED_ACCOUNT', reasonDescription: 'Cuenta bloqueada' },
+  { amount: '1.03', outcome: 'REJECTED', reason: 'CANCELLED_ACCOUNT', reasonDescription: 'Cuenta cancelada' },
+  { amount: '1.05', outcome: 'REJECTED', reason: 'DIFFERENT_CURRENCY_ACCOUNT', reasonDescription: 'Cuenta en otra divisa' },
+  { amount: '1.06', outcome: 'REFUNDED', reason: 'RETURNED_BY_RECEIVER', reasonDescription: 'Devolución del participante receptor' },
+]
+
+export const transactionJson = (t: TransactionRecord) => ({
+  id: t.id,
+  bankId: t.bankId,
+  clientId: t.clientId,
+  externalReference: t.externalReference,
+  trackingId: t.trackingId,
+  description: t.description,
+  amount: centsToAmount(t.amountCents),
+  currency: 'MXN',
+  category: t.category,
+  subCategory: t.subCategory,
+  transactionStatus: t.status,
+  audit: { createdAt: monatoTimestamp(t.createdAt), updatedAt: monatoTimestamp(t.updatedAt), deletedAt: null, blockedAt: null },
+})
+
+interface MoneyOutBody {
+  client_id: string
+  source_instrument_id: string
+  destination_instrument_id: string
+  transaction_request: { external_reference?: string; description?: string; amount: string; currency: 'MXN' }
+}
+
+export function createTransactions(deps: { ids: IdGenerator; clock: Clock; settleDelayMs: number; webhookUrl?: string; rules: () => MonatoOutcomeRule[] }) {
+  const { ids, clock } = deps
+  const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+  const localDate = (ms: number) => new Date(ms - 6 * 3600_000).toISOString().slice(0, 10)
+
+  function statusUpdate(s: MonatoState, tools: UpdateTools, t: TransactionRecord) {
+    const now = clock.now()
+    const body = JSON.stringify({
+      id_msg: ids.uuid(),
+      msg_name: 'STATUS_UPDATE',
+      msg_date: localDate(now),
+      body: {
+        id: t.id,
+        tracking_key: t.trackingId,
+        message_type: 'SPEI',
+        reason: t.reason,
+        reason_description: t.reasonDescription,
+        status: t.status,
+        update_at: monatoIsoTimestamp(now),
+      },
+    })
+    const client = s.clients[t.clientId]!
+    for (const w of client.webhookIds.map((id) => s.webhooks[id]!)) {
+      if (w.deletedAt === null && w.status === 'ACTIVE' && w.type === 'STATUS_UPDATE') {
+        tools.deliver({ eventId: t.id, eventType: 'STATUS_UPDATE', resourceId: t.id, endpointId: w.id, url: w.url, body })
+      }
+    }
+    if (deps.webhookUrl) tools.deliver({ eventId: t.id, eventType: 'STATUS_UPDATE', resourceId: t.id, endpointId: null, url: deps.webhookUrl, body })
+  }
+
+  function transition(s: MonatoState, tools: UpdateTools, t: TransactionRecord, to: TransactionStatus) {
+    if (!TRANSACTION_TRANSITIONS[t.status][to]) throw new ApiError('precondition', `The transaction is ${t.status} and cannot become ${to}.`)
+    t.status = to
+    t.updatedAt = clock.now()
+    statusUpdate(s, tools, t)
+  }
+
+  return {
+    moneyOut(s: MonatoState, tools: UpdateTools, clientId: string, body: MoneyOutBody): TransactionRecord {
+      if (body.client_id !== clientId) throw new ApiError('forbidden', 'client_id does not match the authenticated client.')
+      const client = s.clients[clientId]!
+      const source = client.accountIds.map((id) => s.accounts[id]!).find((a) => a.instrumentId === body.source_instrument_id)
+      const destination = s.instruments[body.destination_instrument_id]
+      // documented quirk: an unknown instrument is answered with a 500
+      if (!source || destination?.clientId !== clientId) throw new ApiError('internal', 'Instrument not found.')
+      const cents = amountToCents(body.transaction_request.amount)
+      if (source.accountStatus !== 'ACTIVE') throw new ApiError('precondition', 'The source account is not active.')
+      if (source.balanceCents < cents) throw new ApiError('precondition', 'The source account has insufficient funds.')
+      const now = clock.now()
+      const rule = deps.rules().find((r) => (r.amount === undefined || r.amount === body.transaction_request.amount) && (r.clabe === undefined || r.clabe === destination.number))
+      const t: TransactionRecord = {
+        id: ids.uuid(),
+        clientId,
+        bankId: source.bankId,
+        externalReference: body.transaction_request.external_reference ?? '',
+        trackingId: `${localDate(now).replace(/-/g, '')}FINCH${ids.chars(ALNUM, 10)}`,
+        description: body.transaction_request.description ?? '',
+        amountCents: cents,
+        category: 'DEBIT_TRANS',
+        subCategory: 'SPEI_DEBIT',
+        status: 'INITIALIZED',
+        sourceAccountId: source.id,
+        destinationInstrumentId: destination.id,
+        reason: null,
+        reasonDescription: null,
+        plan: rule ?? null,
+        createdAt: now,
+        updatedAt: now,
+      }
+      // the amount is held at once; a rejection gives it back
+      source.balanceCents -= cents
+      source.updatedAt = now
+      s.transactions[t.id] = t
+      client.transactionIds.push(t.id)
+      tools.schedule(JOB_SETTLE, t.id, deps.settleDelayMs)
+      return t
+    },
+
+    settle(s: MonatoState, tools: UpdateTools, id: string) {
+      const t = s.transactions[id]
+      if (t?.status !== 'INITIALIZED') return
+      if (t.plan?.outcome === 'REJECTED') {
+        s.accounts[t.sourceAccountId!]!.balanceCents += t.amountCents
+        t.reason = t.plan.reason
+        t.reasonDescription = t.plan.reasonDescription
+        transition(s, tools, t, 'REJECTED')
+        return
+      }
+      transition(s, tools, t, 'LIQUIDATED')
+      if (t.plan?.outcome === 'REFUNDED') tools.schedule(JOB_REFUND, t.id, deps.settleDelayMs)
+    },
+
+    /** the receiving bank sends a liquidated transfer back */
+    refundBack(s: MonatoState, tools: UpdateTools, id: string) {
+      const t = s.transactions[id]
+      if (t?.status !== 'LIQUIDATED') return
+      s.accounts[t.sourceAccountId!]!.balanceCents += t.amountCents
+      t.reason = t.plan?.reason ?? null
+      t.reasonDescription = t.plan?.reasonDescription ?? null
+      transition(s, tools, t, 'REFUNDED')
+    },
+  }
+}
