@@ -19,8 +19,12 @@ const GRPC: Record<ErrorKind, [number, string]> = {
   internal: [13, 'INTERNAL'],
 }
 
+/** idempotency refusals are ABORTED, not ALREADY_EXISTS */
+const GRPC_BY_REASON: Record<string, number> = { IDEMPOTENCY_KEY_MISMATCH: 10, operation_in_progress: 10 }
+
 export function formatMonatoError(err: ApiError, operation?: Operation): ErrorResponse {
-  const [grpcCode, defaultReason] = GRPC[err.kind]
+  const [kindCode, defaultReason] = GRPC[err.kind]
+  const grpcCode = GRPC_BY_REASON[err.details.code ?? ''] ?? kindCode
   const reason = err.details.code ?? defaultReason
   const issue = err.details.issues?.[0]
   // the docs quote exact messages for some fields; the spec carries them as x-error-message

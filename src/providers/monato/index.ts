@@ -1,6 +1,7 @@
 import type { Provider, ProviderModule } from '../types.js'
 import { createMonatoAuth, type MonatoPrincipal } from './auth.js'
 import { formatMonatoError } from './errors.js'
+import { monatoIdempotency } from './idempotency.js'
 import { createAuthHandlers } from './handlers-auth.js'
 import { createCatalogHandlers } from './handlers-catalog.js'
 import { createInstrumentHandlers } from './instruments.js'
@@ -27,6 +28,7 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
       name: 'monato',
       authenticate: createMonatoAuth(state, clock),
       formatError: formatMonatoError,
+      idempotency: monatoIdempotency(settings.idempotency),
       handlers: {
         ...createAuthHandlers(state, clock, ids),
         ...createCatalogHandlers(state),

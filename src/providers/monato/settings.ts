@@ -7,6 +7,9 @@ const Settings = z.object({
   // Monato's own doc examples fail the CLABE check digit; `off` accepts them
   MONATO_CLABE_CHECK: z.enum(['on', 'off']).default('on'),
   MONATO_SETTLE_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  MONATO_IDEMPOTENCY: z.enum(['lenient', 'strict']).default('lenient'),
+  // the staging namespace third-party clients use (inferred)
+  MONATO_IDEMPOTENCY_NAMESPACE: z.uuid().default('fb9e4ed2-ab8c-4ce3-9bec-4ae7008bfd43'),
   MONATO_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   MONATO_WEBHOOK_TOKEN: z.string().min(1).optional(),
 })
@@ -16,6 +19,7 @@ export function readMonatoSettings(env: NodeJS.ProcessEnv) {
   return {
     clabeCheck: d.MONATO_CLABE_CHECK === 'on',
     settleDelayMs: d.MONATO_SETTLE_DELAY_MS,
+    idempotency: { strict: d.MONATO_IDEMPOTENCY === 'strict', namespace: d.MONATO_IDEMPOTENCY_NAMESPACE },
     webhookUrl: d.MONATO_WEBHOOK_URL,
     webhookToken: d.MONATO_WEBHOOK_TOKEN,
   }
