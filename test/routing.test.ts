@@ -75,9 +75,9 @@ describe('generated responses', () => {
   it('are repeatable: the same request gets the same body', async () => {
     const get = () =>
       sb.http
-        .post(`/monato/v1/clients/${MONATO.clientId}/transactions/16811ee8-1ef9-4dd4-8d84-9c2df89cf302/refund`)
+        .post('/monato/v1/transactions/penny_validation')
         .set('Authorization', `Bearer ${token}`)
-        .send({ amount: '10.00', description: 'Invalid amount' })
+        .send({ client_id: MONATO.clientId, source_instrument_id: MONATO.sourceInstrumentId, destination_instrument_id: 'd3fdb481-2058-46c8-807d-4eaf866ae1ec' })
     const [a, b] = [await get(), await get()]
     expect(a.headers['x-mock-source']).toBe('generated')
     expect(a.status).toBe(200)

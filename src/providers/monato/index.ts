@@ -1,6 +1,8 @@
 import type { Provider, ProviderModule } from '../types.js'
 import { createMonatoAuth, type MonatoPrincipal } from './auth.js'
+import { createMonatoAdmin } from './admin.js'
 import { formatMonatoError } from './errors.js'
+import { createMoneyIn } from './money-in.js'
 import { monatoIdempotency } from './idempotency.js'
 import { createAuthHandlers } from './handlers-auth.js'
 import { createCatalogHandlers } from './handlers-catalog.js'
@@ -22,6 +24,7 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
     const settings = readMonatoSettings(env)
     signWebhooks(createMonatoSigner(state, settings.webhookToken))
     const transactions = createTransactions({ ids, clock, settleDelayMs: settings.settleDelayMs, webhookUrl: settings.webhookUrl, rules: () => DEFAULT_MONATO_RULES })
+    const moneyIn = createMoneyIn({ ids, clock, webhookUrl: settings.webhookUrl, transactions })
     onJob(JOB_SETTLE, (ref) => state.update((s, tools) => transactions.settle(s, tools, ref)))
     onJob(JOB_REFUND, (ref) => state.update((s, tools) => transactions.refundBack(s, tools, ref)))
     const provider: Provider<MonatoPrincipal> = {
@@ -29,6 +32,7 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
       authenticate: createMonatoAuth(state, clock),
       formatError: formatMonatoError,
       idempotency: monatoIdempotency(settings.idempotency),
+      admin: createMonatoAdmin(state, moneyIn),
       handlers: {
         ...createAuthHandlers(state, clock, ids),
         ...createCatalogHandlers(state),
@@ -36,6 +40,11 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
         ...createWebhookHandlers(state, ids, clock),
         createMoneyOut: async (ctx) => {
           const t = await state.update((s, tools) => transactions.moneyOut(s, tools, (ctx.principal as MonatoPrincipal).clientId, ctx.body as Parameters<typeof transactions.moneyOut>[3]))
+          return { body: transactionJson(t) }
+        },
+        createRefund: async (ctx) => {
+          const principal = ctx.principal as MonatoPrincipal
+          const t = await state.update((s, tools) => moneyIn.refund(s, tools, principal.clientId, ctx.params.transactionId!, ctx.body as { amount: string }))
           return { body: transactionJson(t) }
         },
         getTransaction: (ctx) => {

@@ -100,6 +100,10 @@ export interface TransactionRecord {
   reasonDescription: string | null
   /** the outcome rule chosen at creation, applied when the transfer settles */
   plan: MonatoOutcomeRule | null
+  /** received money: the refund that sent it back */
+  refundedBy: string | null
+  /** received money: the account it was credited to */
+  creditAccountId: string | null
   createdAt: number
   updatedAt: number
 }

@@ -3,7 +3,7 @@ import { ApiError } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
 import type { UpdateTools } from '../types.js'
 import { amountToCents, centsToAmount, monatoIsoTimestamp, monatoTimestamp } from './format.js'
-import type { MonatoState, TransactionRecord, TransactionStatus } from './state.js'
+import type { AccountRecord, MonatoState, TransactionRecord, TransactionStatus } from './state.js'
 
 // SPEI money out and its lifecycle. Every status change goes through the table below and sends a
 // STATUS_UPDATE webhook in the same store update.
@@ -88,6 +88,44 @@ export function createTransactions(deps: { ids: IdGenerator; clock: Clock; settl
     if (deps.webhookUrl) tools.deliver({ eventId: t.id, eventType: 'STATUS_UPDATE', resourceId: t.id, endpointId: null, url: deps.webhookUrl, body })
   }
 
+  /** a SPEI debit from `source`: the amount is held at once and the transfer settles later */
+  function debit(
+    s: MonatoState,
+    tools: UpdateTools,
+    source: AccountRecord,
+    cents: number,
+    o: { description: string; externalReference: string; destinationInstrumentId?: string; plan?: MonatoOutcomeRule | null },
+  ): TransactionRecord {
+    const now = clock.now()
+    const t: TransactionRecord = {
+      id: ids.uuid(),
+      clientId: source.clientId,
+      bankId: source.bankId,
+      externalReference: o.externalReference,
+      trackingId: `${localDate(now).replace(/-/g, '')}FINCH${ids.chars(ALNUM, 10)}`,
+      description: o.description,
+      amountCents: cents,
+      category: 'DEBIT_TRANS',
+      subCategory: 'SPEI_DEBIT',
+      status: 'INITIALIZED',
+      sourceAccountId: source.id,
+      destinationInstrumentId: o.destinationInstrumentId ?? null,
+      reason: null,
+      reasonDescription: null,
+      plan: o.plan ?? null,
+      refundedBy: null,
+      creditAccountId: null,
+      createdAt: now,
+      updatedAt: now,
+    }
+    source.balanceCents -= cents
+    source.updatedAt = now
+    s.transactions[t.id] = t
+    s.clients[source.clientId]!.transactionIds.push(t.id)
+    tools.schedule(JOB_SETTLE, t.id, deps.settleDelayMs)
+    return t
+  }
+
   function transition(s: MonatoState, tools: UpdateTools, t: TransactionRecord, to: TransactionStatus) {
     if (!TRANSACTION_TRANSITIONS[t.status][to]) throw new ApiError('precondition', `The transaction is ${t.status} and cannot become ${to}.`)
     t.status = to
@@ -106,35 +144,16 @@ export function createTransactions(deps: { ids: IdGenerator; clock: Clock; settl
       const cents = amountToCents(body.transaction_request.amount)
       if (source.accountStatus !== 'ACTIVE') throw new ApiError('precondition', 'The source account is not active.')
       if (source.balanceCents < cents) throw new ApiError('precondition', 'The source account has insufficient funds.')
-      const now = clock.now()
       const rule = deps.rules().find((r) => (r.amount === undefined || r.amount === body.transaction_request.amount) && (r.clabe === undefined || r.clabe === destination.number))
-      const t: TransactionRecord = {
-        id: ids.uuid(),
-        clientId,
-        bankId: source.bankId,
-        externalReference: body.transaction_request.external_reference ?? '',
-        trackingId: `${localDate(now).replace(/-/g, '')}FINCH${ids.chars(ALNUM, 10)}`,
+      return debit(s, tools, source, cents, {
         description: body.transaction_request.description ?? '',
-        amountCents: cents,
-        category: 'DEBIT_TRANS',
-        subCategory: 'SPEI_DEBIT',
-        status: 'INITIALIZED',
-        sourceAccountId: source.id,
+        externalReference: body.transaction_request.external_reference ?? '',
         destinationInstrumentId: destination.id,
-        reason: null,
-        reasonDescription: null,
         plan: rule ?? null,
-        createdAt: now,
-        updatedAt: now,
-      }
-      // the amount is held at once; a rejection gives it back
-      source.balanceCents -= cents
-      source.updatedAt = now
-      s.transactions[t.id] = t
-      client.transactionIds.push(t.id)
-      tools.schedule(JOB_SETTLE, t.id, deps.settleDelayMs)
-      return t
+      })
     },
+
+    debit,
 
     settle(s: MonatoState, tools: UpdateTools, id: string) {
       const t = s.transactions[id]
