@@ -2,6 +2,7 @@ import type { Provider, ProviderModule } from '../types.js'
 import { createMonatoAuth, type MonatoPrincipal } from './auth.js'
 import { createMonatoAdmin } from './admin.js'
 import { formatMonatoError } from './errors.js'
+import { createCredits } from './credits.js'
 import { createMoneyIn } from './money-in.js'
 import { monatoIdempotency } from './idempotency.js'
 import { createAuthHandlers } from './handlers-auth.js'
@@ -23,8 +24,9 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
   create({ state, clock, ids, env, signWebhooks, onJob }) {
     const settings = readMonatoSettings(env)
     signWebhooks(createMonatoSigner(state, settings.webhookToken))
-    const transactions = createTransactions({ ids, clock, settleDelayMs: settings.settleDelayMs, webhookUrl: settings.webhookUrl, rules: () => DEFAULT_MONATO_RULES })
-    const moneyIn = createMoneyIn({ ids, clock, webhookUrl: settings.webhookUrl, transactions })
+    const credit = createCredits({ ids, clock, webhookUrl: settings.webhookUrl })
+    const transactions = createTransactions({ ids, clock, settleDelayMs: settings.settleDelayMs, webhookUrl: settings.webhookUrl, rules: () => DEFAULT_MONATO_RULES, credit })
+    const moneyIn = createMoneyIn({ ids, clock, credit, transactions })
     onJob(JOB_SETTLE, (ref) => state.update((s, tools) => transactions.settle(s, tools, ref)))
     onJob(JOB_REFUND, (ref) => state.update((s, tools) => transactions.refundBack(s, tools, ref)))
     const provider: Provider<MonatoPrincipal> = {
@@ -40,6 +42,10 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
         ...createWebhookHandlers(state, ids, clock),
         createMoneyOut: async (ctx) => {
           const t = await state.update((s, tools) => transactions.moneyOut(s, tools, (ctx.principal as MonatoPrincipal).clientId, ctx.body as Parameters<typeof transactions.moneyOut>[3]))
+          return { body: transactionJson(t) }
+        },
+        createInternalTransaction: async (ctx) => {
+          const t = await state.update((s, tools) => transactions.moneyOut(s, tools, (ctx.principal as MonatoPrincipal).clientId, ctx.body as Parameters<typeof transactions.moneyOut>[3], true))
           return { body: transactionJson(t) }
         },
         createRefund: async (ctx) => {

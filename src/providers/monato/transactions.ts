@@ -3,6 +3,7 @@ import { ApiError } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
 import type { UpdateTools } from '../types.js'
 import { amountToCents, centsToAmount, monatoIsoTimestamp, monatoTimestamp } from './format.js'
+import type { Credit } from './credits.js'
 import type { AccountRecord, MonatoState, TransactionRecord, TransactionStatus } from './state.js'
 
 // SPEI money out and its lifecycle. Every status change goes through the table below and sends a
@@ -58,7 +59,7 @@ interface MoneyOutBody {
   transaction_request: { external_reference?: string; description?: string; amount: string; currency: 'MXN' }
 }
 
-export function createTransactions(deps: { ids: IdGenerator; clock: Clock; settleDelayMs: number; webhookUrl?: string; rules: () => MonatoOutcomeRule[] }) {
+export function createTransactions(deps: { ids: IdGenerator; clock: Clock; settleDelayMs: number; webhookUrl?: string; rules: () => MonatoOutcomeRule[]; credit: Credit }) {
   const { ids, clock } = deps
   const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
   const localDate = (ms: number) => new Date(ms - 6 * 3600_000).toISOString().slice(0, 10)
@@ -94,7 +95,7 @@ export function createTransactions(deps: { ids: IdGenerator; clock: Clock; settl
     tools: UpdateTools,
     source: AccountRecord,
     cents: number,
-    o: { description: string; externalReference: string; destinationInstrumentId?: string; plan?: MonatoOutcomeRule | null },
+    o: { description: string; externalReference: string; destinationInstrumentId?: string; plan?: MonatoOutcomeRule | null; internal?: boolean },
   ): TransactionRecord {
     const now = clock.now()
     const t: TransactionRecord = {
@@ -106,7 +107,7 @@ export function createTransactions(deps: { ids: IdGenerator; clock: Clock; settl
       description: o.description,
       amountCents: cents,
       category: 'DEBIT_TRANS',
-      subCategory: 'SPEI_DEBIT',
+      subCategory: o.internal ? 'INT_DEBIT' : 'SPEI_DEBIT',
       status: 'INITIALIZED',
       sourceAccountId: source.id,
       destinationInstrumentId: o.destinationInstrumentId ?? null,
@@ -122,7 +123,8 @@ export function createTransactions(deps: { ids: IdGenerator; clock: Clock; settl
     source.updatedAt = now
     s.transactions[t.id] = t
     s.clients[source.clientId]!.transactionIds.push(t.id)
-    tools.schedule(JOB_SETTLE, t.id, deps.settleDelayMs)
+    // book-to-book transfers liquidate at once; SPEI ones settle later
+    if (!o.internal) tools.schedule(JOB_SETTLE, t.id, deps.settleDelayMs)
     return t
   }
 
@@ -134,7 +136,8 @@ export function createTransactions(deps: { ids: IdGenerator; clock: Clock; settl
   }
 
   return {
-    moneyOut(s: MonatoState, tools: UpdateTools, clientId: string, body: MoneyOutBody): TransactionRecord {
+    /** `internalOnly`: the deprecated internal_transaction, whose destination must be a sandbox account */
+    moneyOut(s: MonatoState, tools: UpdateTools, clientId: string, body: MoneyOutBody, internalOnly = false): TransactionRecord {
       if (body.client_id !== clientId) throw new ApiError('forbidden', 'client_id does not match the authenticated client.')
       const client = s.clients[clientId]!
       const source = client.accountIds.map((id) => s.accounts[id]!).find((a) => a.instrumentId === body.source_instrument_id)
@@ -142,8 +145,34 @@ export function createTransactions(deps: { ids: IdGenerator; clock: Clock; settl
       // documented quirk: an unknown instrument is answered with a 500
       if (!source || destination?.clientId !== clientId) throw new ApiError('internal', 'Instrument not found.')
       const cents = amountToCents(body.transaction_request.amount)
+      // a CLABE of this sandbox is booked book-to-book, without SPEI
+      const target = destination.kind === 'clabe' ? Object.values(s.accounts).find((a) => a.clabeNumber === destination.number) : undefined
+      if (internalOnly && !target) throw new ApiError('precondition', 'The destination instrument is not an internal account.')
       if (source.accountStatus !== 'ACTIVE') throw new ApiError('precondition', 'The source account is not active.')
+      if (target && target.accountStatus !== 'ACTIVE') throw new ApiError('precondition', 'The destination account is not active.')
       if (source.balanceCents < cents) throw new ApiError('precondition', 'The source account has insufficient funds.')
+      if (target) {
+        const t = debit(s, tools, source, cents, {
+          description: body.transaction_request.description ?? '',
+          externalReference: body.transaction_request.external_reference ?? '',
+          destinationInstrumentId: destination.id,
+          internal: true,
+        })
+        transition(s, tools, t, 'LIQUIDATED')
+        deps.credit(s, tools, target, cents, {
+          subCategory: 'INT_CREDIT',
+          trackingKey: t.trackingId,
+          payerAccount: source.clabeNumber,
+          payerName: s.clients[source.clientId]!.name,
+          payerRfc: 'ND',
+          payerInstitution: '90734',
+          paymentConcept: t.description,
+          numericReference: t.externalReference,
+          // self-transfers (same owner) emit no MONEY_IN
+          notify: target.ownerId !== source.ownerId,
+        })
+        return t
+      }
       const rule = deps.rules().find((r) => (r.amount === undefined || r.amount === body.transaction_request.amount) && (r.clabe === undefined || r.clabe === destination.number))
       return debit(s, tools, source, cents, {
         description: body.transaction_request.description ?? '',
