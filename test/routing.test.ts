@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadSpec } from '../src/core/spec/load.js'
 import { extractOperations, type Operation } from '../src/core/spec/operations.js'
 import { fromRoot } from '../src/paths.js'
+import { defaultModules } from '../src/providers/index.js'
+import type { ProviderModule } from '../src/providers/types.js'
 import { fintocError, MONATO, makeSandbox, monatoError, monatoToken, type TestSandbox } from './helpers/sandbox.js'
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020
@@ -72,16 +74,29 @@ describe.each([
 })
 
 describe('generated responses', () => {
-  it('are repeatable: the same request gets the same body', async () => {
-    const get = () =>
-      sb.http
-        .post('/monato/v1/transactions/penny_validation')
-        .set('Authorization', `Bearer ${token}`)
-        .send({ client_id: MONATO.clientId, source_instrument_id: MONATO.sourceInstrumentId, destination_instrument_id: 'd3fdb481-2058-46c8-807d-4eaf866ae1ec' })
+  // every operation has state today; an operation without a handler must still answer from the spec
+  const withoutHandler: ProviderModule[] = defaultModules.map((m) => ({
+    ...m,
+    create(deps) {
+      const p = m.create(deps)
+      const { getTransfer: _dropped, ...handlers } = p.handlers
+      return { ...p, handlers }
+    },
+  }))
+
+  it('are schema-valid and repeatable: the same request gets the same body', async () => {
+    const gen = await makeSandbox({ modules: withoutHandler })
+    const get = () => gen.http.get('/fintoc/v2/transfers/tr_3MPwT779GQl24fbn8h92Cm2iXJX').set('Authorization', 'sk_test_repeat')
     const [a, b] = [await get(), await get()]
-    expect(a.headers['x-mock-source']).toBe('generated')
     expect(a.status).toBe(200)
+    expect(a.headers['x-mock-source']).toBe('generated')
     expect(a.body).toEqual(b.body)
+    const op = extractOperations(await loadSpec(fromRoot('specs/fintoc.yaml'))).find((o) => o.operationId === 'getTransfer')!
+    const validate = ajv.compile(op.successSchema!)
+    expect(validate(a.body), ajv.errorsText(validate.errors)).toBe(true)
+    const other = await gen.http.get('/fintoc/v2/transfers/tr_3MPwT779GQl24fbn8h92Cm2iXJY').set('Authorization', 'sk_test_repeat')
+    expect(other.body).not.toEqual(a.body)
+    await gen.close()
   })
 
   it('stateful handlers say so', async () => {

@@ -4,6 +4,7 @@ import { createMonatoAdmin } from './admin.js'
 import { formatMonatoError } from './errors.js'
 import { createCredits } from './credits.js'
 import { createMoneyIn } from './money-in.js'
+import { createPenny, JOB_CEP } from './penny.js'
 import { monatoIdempotency } from './idempotency.js'
 import { createAuthHandlers } from './handlers-auth.js'
 import { createCatalogHandlers } from './handlers-catalog.js'
@@ -27,6 +28,8 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
     const credit = createCredits({ ids, clock, webhookUrl: settings.webhookUrl })
     const transactions = createTransactions({ ids, clock, settleDelayMs: settings.settleDelayMs, webhookUrl: settings.webhookUrl, rules: () => DEFAULT_MONATO_RULES, credit })
     const moneyIn = createMoneyIn({ ids, clock, credit, transactions })
+    const penny = createPenny({ ids, clock, settleDelayMs: settings.settleDelayMs, webhookUrl: settings.webhookUrl, transactions })
+    onJob(JOB_CEP, (ref) => state.update((s, tools) => penny.step(s, tools, ref)))
     onJob(JOB_SETTLE, (ref) => state.update((s, tools) => transactions.settle(s, tools, ref)))
     onJob(JOB_REFUND, (ref) => state.update((s, tools) => transactions.refundBack(s, tools, ref)))
     const provider: Provider<MonatoPrincipal> = {
@@ -42,6 +45,10 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
         ...createWebhookHandlers(state, ids, clock),
         createMoneyOut: async (ctx) => {
           const t = await state.update((s, tools) => transactions.moneyOut(s, tools, (ctx.principal as MonatoPrincipal).clientId, ctx.body as Parameters<typeof transactions.moneyOut>[3]))
+          return { body: transactionJson(t) }
+        },
+        createPennyValidation: async (ctx) => {
+          const t = await state.update((s, tools) => penny.validate(s, tools, (ctx.principal as MonatoPrincipal).clientId, ctx.body as Parameters<typeof penny.validate>[3]))
           return { body: transactionJson(t) }
         },
         createInternalTransaction: async (ctx) => {

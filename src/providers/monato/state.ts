@@ -104,8 +104,21 @@ export interface TransactionRecord {
   refundedBy: string | null
   /** received money: the account it was credited to */
   creditAccountId: string | null
+  /** penny validations: the CEP that reveals the beneficiary */
+  cep?: CepRecord
   createdAt: number
   updatedAt: number
+}
+
+export interface CepRecord {
+  status: 'PENDING' | 'DELAYED' | 'COMPLETED' | 'FAILED'
+  validationId: string
+  beneficiaryAccount: string
+  beneficiaryName: string
+  beneficiaryRfc: string | null
+  processedAt: number | null
+  path: 'direct' | 'delayed'
+  fails: boolean
 }
 
 export interface MonatoState {

@@ -4,6 +4,7 @@ import type { IdGenerator } from '../../core/ids.js'
 import type { UpdateTools } from '../types.js'
 import { amountToCents, centsToAmount, monatoIsoTimestamp, monatoTimestamp } from './format.js'
 import type { Credit } from './credits.js'
+import { dataCepJson } from './penny.js'
 import type { AccountRecord, MonatoState, TransactionRecord, TransactionStatus } from './state.js'
 
 // SPEI money out and its lifecycle. Every status change goes through the table below and sends a
@@ -38,6 +39,11 @@ export const DEFAULT_MONATO_RULES: MonatoOutcomeRule[] = [
 ]
 
 export const transactionJson = (t: TransactionRecord) => ({
+  ...transactionCore(t),
+  ...(t.cep ? { metadata: { dataCep: dataCepJson(t) } } : {}),
+})
+
+const transactionCore = (t: TransactionRecord) => ({
   id: t.id,
   bankId: t.bankId,
   clientId: t.clientId,
