@@ -144,6 +144,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       env,
       onJob: (type, run) => scheduler.register(`${m.name}.${type}`, (job) => run(job.ref)),
       signWebhooks: (signer) => webhooks.registerSigner(m.name, signer),
+      webhookPolicy: (policy) => webhooks.registerPolicy(m.name, policy),
     })
     const operations = extractOperations(specs[i]!)
     const router = mountProvider({ provider, operations, validators: createValidators(operations), generate, idempotency, logger })

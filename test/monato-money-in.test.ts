@@ -81,3 +81,32 @@ describe('refunds', () => {
     expect((await refund('16811ee8-1ef9-4dd4-8d84-9c2df89cf302', '1.00')).status).toBe(404)
   })
 })
+
+describe('a MONEY_IN receiver that refuses', () => {
+  it('answering 422 rejects the deposit: no retry, and the sandbox refunds it automatically', async () => {
+    moneyInHook.respond(() => 422)
+    const credit = (await moneyIn({ clabe: CLABE, amount: '50.00' })).body
+    expect(await balance()).toBe('1000050.00')
+    await advance(0)
+    expect(moneyInHook.received).toHaveLength(1)
+    const [d] = (await sb.http.get('/__admin/webhooks/deliveries?event_type=MONEY_IN')).body.data
+    expect(d.status).toBe('refused')
+    // the refund is a debit held at once, liquidated one settle delay later with its STATUS_UPDATE
+    expect(await balance()).toBe('1000000.00')
+    const again = await refund(credit.id, '50.00')
+    expect(monatoError(again.body).message).toMatch(/already refunded/)
+    // (9 days of sandbox time: the 24 h token expires too, which is right)
+    await advance(1000 + 3000 * 2 ** 18)
+    expect(moneyInHook.received).toHaveLength(1)
+    expect(statusHook.received.map((x) => JSON.parse(x.body).body.status)).toEqual(['LIQUIDATED'])
+  })
+
+  it('answering 201 accepts it', async () => {
+    moneyInHook.respond(() => 201)
+    await moneyIn({ clabe: CLABE, amount: '50.00' })
+    await advance(0)
+    const [d] = (await sb.http.get('/__admin/webhooks/deliveries?event_type=MONEY_IN')).body.data
+    expect(d.status).toBe('succeeded')
+    expect(await balance()).toBe('1000050.00')
+  })
+})

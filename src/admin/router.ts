@@ -37,7 +37,7 @@ export function createAdminRouter({ clock, scheduler, webhooks, store, providers
   // every delivery with every attempt, newest first
   router.get('/webhooks/deliveries', (req, res) => {
     const q = parse(
-      z.object({ provider: z.string().optional(), event_type: z.string().optional(), resource_id: z.string().optional(), outcome: z.enum(['pending', 'succeeded', 'failed']).optional() }),
+      z.object({ provider: z.string().optional(), event_type: z.string().optional(), resource_id: z.string().optional(), outcome: z.enum(['pending', 'succeeded', 'failed', 'refused']).optional() }),
       req.query,
     )
     const log = (store.data.core as { webhooks: DeliveriesState }).webhooks

@@ -27,7 +27,8 @@ export interface DeliveryRecord {
   url: string
   /** the exact bytes sent on every attempt */
   body: string
-  status: 'pending' | 'succeeded' | 'failed'
+  /** `refused`: the receiver answered that it will not take this message (no retry) */
+  status: 'pending' | 'succeeded' | 'failed' | 'refused'
   attempts: AttemptRecord[]
   createdAt: string
 }
@@ -59,6 +60,14 @@ export interface WebhookSettings {
 
 export type Signer = (delivery: DeliveryRecord) => Record<string, string>
 
+/** How a provider reads its receivers' answers beyond "2xx = delivered". */
+export interface DeliveryPolicy {
+  /** the receiver refuses the message itself: it is not retried */
+  refuses?(delivery: DeliveryRecord, statusCode: number): boolean
+  /** what the provider does once a message is refused (e.g. give the money back) */
+  onRefused?(delivery: DeliveryRecord): Promise<void>
+}
+
 type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{ status: number; arrayBuffer(): Promise<ArrayBuffer> }>
 
 export function createWebhooks(deps: {
@@ -71,6 +80,7 @@ export function createWebhooks(deps: {
   update: <R>(fn: (s: DeliveriesState, schedule: (ref: string, delayMs: number) => void) => R) => Promise<R>
 }) {
   const signers = new Map<string, Signer>()
+  const policies = new Map<string, DeliveryPolicy>()
   const iso = () => new Date(deps.clock.now()).toISOString()
 
   function prune(s: DeliveriesState) {
@@ -89,6 +99,10 @@ export function createWebhooks(deps: {
   return {
     registerSigner(provider: string, signer: Signer) {
       signers.set(provider, signer)
+    },
+
+    registerPolicy(provider: string, policy: DeliveryPolicy) {
+      policies.set(provider, policy)
     },
 
     /** call inside a store update, next to the event it delivers */
@@ -117,14 +131,18 @@ export function createWebhooks(deps: {
         error = e.name === 'TimeoutError' ? `timeout after ${deps.settings.timeoutMs} ms` : (e.cause?.code ?? e.message)
       }
       const durationMs = Math.round(performance.now() - started)
-      await deps.update((s, schedule) => {
+      const policy = policies.get(d.provider)
+      const refused = await deps.update((s, schedule) => {
         const current = s.deliveries[id]
-        if (!current) return
+        if (!current) return false
         current.attempts.push({ at: iso(), url: current.url, statusCode, error, durationMs })
         if (statusCode !== null && statusCode >= 200 && statusCode < 300) current.status = 'succeeded'
+        else if (statusCode !== null && policy?.refuses?.(current, statusCode)) current.status = 'refused'
         else if (current.attempts.length > deps.settings.maxRetries) current.status = 'failed'
         else schedule(id, deps.settings.firstRetryMs * 2 ** (current.attempts.length - 1))
+        return current.status === 'refused'
       })
+      if (refused) await policy?.onRefused?.(d)
       if (error || (statusCode !== null && statusCode >= 300)) deps.logger.info({ delivery: id, url: d.url, statusCode, error }, 'webhook attempt failed')
     },
 

@@ -4,7 +4,7 @@ import type { z } from 'zod'
 import type { Clock } from '../core/clock.js'
 import type { ApiError } from '../core/errors.js'
 import type { IdempotencyPolicy } from '../core/idempotency.js'
-import type { DeliveryInput, Signer } from '../core/webhooks.js'
+import type { DeliveryInput, DeliveryPolicy, Signer } from '../core/webhooks.js'
 import type { IdGenerator } from '../core/ids.js'
 import type { Logger } from '../core/logger.js'
 import type { Operation } from '../core/spec/operations.js'
@@ -85,6 +85,8 @@ export interface ProviderDeps<S> {
   onJob(type: string, run: (ref: string) => Promise<void>): void
   /** adds this provider's signature headers to each delivery attempt */
   signWebhooks(signer: Signer): void
+  /** how this provider's receivers may refuse a message, and what follows */
+  webhookPolicy(policy: DeliveryPolicy): void
   env: NodeJS.ProcessEnv
 }
 

@@ -22,7 +22,7 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
   initialState: initialMonatoState,
   scenarioSchema: monatoScenarioSchema,
   applyScenario: applyMonatoScenario,
-  create({ state, clock, ids, env, signWebhooks, onJob }) {
+  create({ state, clock, ids, env, signWebhooks, webhookPolicy, onJob }) {
     const settings = readMonatoSettings(env)
     signWebhooks(createMonatoSigner(state, settings.webhookToken))
     const credit = createCredits({ ids, clock, webhookUrl: settings.webhookUrl })
@@ -30,6 +30,13 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
     const moneyIn = createMoneyIn({ ids, clock, credit, transactions })
     const penny = createPenny({ ids, clock, settleDelayMs: settings.settleDelayMs, webhookUrl: settings.webhookUrl, transactions })
     onJob(JOB_CEP, (ref) => state.update((s, tools) => penny.step(s, tools, ref)))
+    // a MONEY_IN receiver answering 422 rejects the deposit, and Monato sends it back
+    webhookPolicy({
+      refuses: (d, statusCode) => d.eventType === 'MONEY_IN' && statusCode === 422,
+      onRefused: async (d) => {
+        if (d.resourceId) await state.update((s, tools) => moneyIn.refundRejected(s, tools, d.resourceId!))
+      },
+    })
     onJob(JOB_SETTLE, (ref) => state.update((s, tools) => transactions.settle(s, tools, ref)))
     onJob(JOB_REFUND, (ref) => state.update((s, tools) => transactions.refundBack(s, tools, ref)))
     const provider: Provider<MonatoPrincipal> = {

@@ -44,6 +44,15 @@ export function createMoneyIn(deps: { ids: IdGenerator; clock: Clock; credit: Cr
       return t
     },
 
+    /** the receiver refused the deposit: send it back in full, once */
+    refundRejected(s: MonatoState, tools: UpdateTools, id: string) {
+      const t = s.transactions[id]
+      if (t?.category !== 'CREDIT_TRANS' || t.refundedBy) return
+      const account = s.accounts[t.creditAccountId!]!
+      if (account.balanceCents < t.amountCents) return
+      t.refundedBy = deps.transactions.debit(s, tools, account, t.amountCents, { description: 'Devolucion automatica', externalReference: t.externalReference }).id
+    },
+
     /** only received money, only the full amount, only once; the refund is a debit with its own lifecycle */
     refund(s: MonatoState, tools: UpdateTools, clientId: string, id: string, body: { amount: string; description?: string }): TransactionRecord {
       const original = s.transactions[id]
