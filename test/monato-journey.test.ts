@@ -27,7 +27,10 @@ afterAll(async () => {
   await sb.close()
 })
 
-async function call(method: string, path: string, init: { token?: string; apiKey?: string; body?: unknown; idempotencyKey?: string } = {}) {
+// biome-ignore lint/suspicious/noExplicitAny: the journey reads arbitrary JSON answers, checked by its assertions
+type Json = any
+
+async function call(method: string, path: string, init: { token?: string; apiKey?: string; body?: unknown; idempotencyKey?: string } = {}): Promise<{ status: number; headers: Headers; body: Json }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (init.token) headers.authorization = `Bearer ${init.token}`
   if (init.apiKey) headers['x-api-key'] = init.apiKey
@@ -71,7 +74,7 @@ describe('a Monato integration, end to end', () => {
     expect(hooks.STATUS_UPDATE.received[0]!.headers.authorization).toBe('Bearer hook-STATUS_UPDATE')
 
     const deposit = await fetch(`${base}/__admin/monato/money_in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clabe: source.clabeNumber, amount: '75.50', payer_name: 'Cliente' }) })
-    const credit = await deposit.json()
+    const credit = (await deposit.json()) as Json
     await advance(0)
     expect(messages(hooks.MONEY_IN).map((m) => m.body.id)).toEqual([credit.id])
     const refund = await call('POST', `${c}/transactions/${credit.id}/refund`, { token, body: { amount: '75.50', description: 'No reconocido' } })

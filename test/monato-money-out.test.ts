@@ -133,3 +133,35 @@ describe('Monato money out', () => {
     await blocked.close()
   })
 })
+
+describe('Monato scenario files', () => {
+  it('declare webhook registrations and outcome rules', async () => {
+    const hook = await startReceiver('/scenario')
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'fmm-')), 'monato.json')
+    await writeFile(
+      file,
+      JSON.stringify({
+        monato: {
+          outcome_rules: [{ amount: '7.77', outcome: 'REJECTED', reason: 'ACCOUNT_TYPE_MISMATCH', reason_description: 'Tipo de cuenta no corresponde' }],
+          clients: [{ id: MONATO.clientId, api_key: MONATO.apiKey, client_secret: MONATO.clientSecret, webhooks: [{ type: 'STATUS_UPDATE', url: hook.url, token: 'from-scenario' }] }],
+        },
+      }),
+    )
+    const own = await makeSandbox({ env: { SCENARIO: `data/scenarios/default.json,${file}`, MONATO_SETTLE_DELAY_MS: '0' } })
+    const t = await monatoToken(own)
+    const inst = await own.http
+      .post(`${base}/instruments`)
+      .set('Authorization', `Bearer ${t}`)
+      .send({ source_bank_id: '9d84b03a-28d1-4898-a69c-38824239e2b1', client_id: MONATO.clientId, type: 'RECEIVER', rfc: 'ND', alias: 'x', virtual_clabe: { destination_bank_id: '3054ff18-32a0-478d-b9fe-b5261f9a6e1f', clabe_number: '012180015530983477', holder_name: 'J' } })
+    await own.http
+      .post('/monato/v1/transactions/money_out')
+      .set('Authorization', `Bearer ${t}`)
+      .send({ client_id: MONATO.clientId, source_instrument_id: MONATO.sourceInstrumentId, destination_instrument_id: inst.body.id, transaction_request: { amount: '7.77', currency: 'MXN' } })
+    await own.http.post('/__admin/clock/advance').send({ ms: 0 })
+    expect(hook.received).toHaveLength(1)
+    expect(hook.received[0]!.headers.authorization).toBe('Bearer from-scenario')
+    expect(JSON.parse(hook.received[0]!.body).body).toMatchObject({ status: 'REJECTED', reason: 'ACCOUNT_TYPE_MISMATCH' })
+    await own.close()
+    await hook.close()
+  })
+})

@@ -26,7 +26,7 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
     const settings = readMonatoSettings(env)
     signWebhooks(createMonatoSigner(state, settings.webhookToken))
     const credit = createCredits({ ids, clock, webhookUrl: settings.webhookUrl })
-    const transactions = createTransactions({ ids, clock, settleDelayMs: settings.settleDelayMs, webhookUrl: settings.webhookUrl, rules: () => DEFAULT_MONATO_RULES, credit })
+    const transactions = createTransactions({ ids, clock, settleDelayMs: settings.settleDelayMs, webhookUrl: settings.webhookUrl, rules: () => [...state.data.outcomeRules, ...DEFAULT_MONATO_RULES], credit })
     const moneyIn = createMoneyIn({ ids, clock, credit, transactions })
     const penny = createPenny({ ids, clock, settleDelayMs: settings.settleDelayMs, webhookUrl: settings.webhookUrl, transactions })
     onJob(JOB_CEP, (ref) => state.update((s, tools) => penny.step(s, tools, ref)))

@@ -39,13 +39,37 @@ const clientSchema = z
     client_secret: z.string().min(16, 'must be at least 16 characters'),
     credential_id: uuid.optional(),
     accounts: z.array(accountSchema).optional(),
+    webhooks: z
+      .array(
+        z
+          .object({
+            id: uuid.optional(),
+            type: z.enum(['MONEY_IN', 'STATUS_UPDATE', 'CEP', 'REPORT']),
+            url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+            token: z.string().min(1),
+          })
+          .strict(),
+      )
+      .optional(),
   })
   .strict()
+
+const outcomeRuleSchema = z
+  .object({
+    amount: amount.optional(),
+    clabe: z.string().regex(/^[0-9]{18}$/, 'must be an 18-digit CLABE').optional(),
+    outcome: z.enum(['REJECTED', 'REFUNDED']),
+    reason: z.string().min(1),
+    reason_description: z.string().min(1),
+  })
+  .strict()
+  .refine((r) => r.amount !== undefined || r.clabe !== undefined, 'a rule needs an amount, a clabe, or both')
 
 export const monatoScenarioSchema = z
   .object({
     banks: z.array(bankSchema).optional(),
     clients: z.array(clientSchema).optional(),
+    outcome_rules: z.array(outcomeRuleSchema).optional(),
   })
   .strict()
 
@@ -58,6 +82,9 @@ export function applyMonatoScenario(state: MonatoState, section: MonatoScenario,
     const existing = state.banks.findIndex((b) => b.code === bank.code)
     if (existing >= 0) state.banks[existing] = entry
     else state.banks.push(entry)
+  }
+  for (const r of section.outcome_rules ?? []) {
+    state.outcomeRules.push({ amount: r.amount, clabe: r.clabe, outcome: r.outcome, reason: r.reason, reasonDescription: r.reason_description })
   }
   const fincoPayId = state.banks.find((b) => b.code === FINCO_PAY.code)?.id ?? FINCO_PAY.defaultBankId
   for (const c of section.clients ?? []) {
@@ -76,6 +103,12 @@ export function applyMonatoScenario(state: MonatoState, section: MonatoScenario,
     state.apiKeyIndex[hashApiKey(c.api_key)] = client.id
     if (!client.credentials.some((cr) => cr.secret === c.client_secret)) {
       client.credentials.push({ id: c.credential_id ?? ids.uuid(), secret: c.client_secret, status: 'ACTIVE', createdAt: now, updatedAt: now })
+    }
+    for (const w of c.webhooks ?? []) {
+      const id = w.id ?? ids.uuid()
+      if (state.webhooks[id]) continue
+      state.webhooks[id] = { id, clientId: client.id, url: w.url, token: w.token, type: w.type, status: 'ACTIVE', createdAt: now, updatedAt: now, deletedAt: null }
+      client.webhookIds.push(id)
     }
     for (const a of c.accounts ?? []) {
       const id = a.id ?? ids.uuid()

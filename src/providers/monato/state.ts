@@ -122,6 +122,8 @@ export interface CepRecord {
 }
 
 export interface MonatoState {
+  /** outcome rules from scenario files, matched before the built-in ones */
+  outcomeRules: MonatoOutcomeRule[]
   clients: Record<string, ClientRecord>
   transactions: Record<string, TransactionRecord>
   instruments: Record<string, InstrumentRecord>
@@ -133,7 +135,7 @@ export interface MonatoState {
   clabeSeq: number
 }
 
-export const initialMonatoState = (): MonatoState => ({ clients: {}, transactions: {}, instruments: {}, webhooks: {}, apiKeyIndex: {}, banks: [], accounts: {}, clabeSeq: 1 })
+export const initialMonatoState = (): MonatoState => ({ outcomeRules: [], clients: {}, transactions: {}, instruments: {}, webhooks: {}, apiKeyIndex: {}, banks: [], accounts: {}, clabeSeq: 1 })
 
 /** Finco Pay, Monato's own SPEI participant: the bank of every account it holds */
 export const FINCO_PAY = { code: '90734', clabePrefix: '734', defaultBankId: '9d84b03a-28d1-4898-a69c-38824239e2b1' }
