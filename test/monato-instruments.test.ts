@@ -102,3 +102,27 @@ describe('instruments', () => {
     expect(sender.status).toBe(400)
   })
 })
+
+describe('isolation between clients', () => {
+  it("one client's instruments and transactions are invisible to another client's token", async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const path = await import('node:path')
+    const other = { id: '0d0a1c3e-5b6f-4a7e-9c1d-2e3f4a5b6c7d', api_key: 'other_client_api_key', client_secret: 'other_client_secret_0123456789' }
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'fmm-')), 'two.json')
+    await writeFile(file, JSON.stringify({ monato: { clients: [{ ...other, accounts: [{ balance: '10.00' }] }] } }))
+    const two = await makeSandbox({ env: { SCENARIO: `data/scenarios/default.json,${file}` } })
+    const t1 = await monatoToken(two)
+    const t2 = (
+      await two.http.post(`/monato/v1/clients/${other.id}/auth/credential-tokens`).set('x-api-key', other.api_key).send({ client_id: other.id, client_secret: other.client_secret })
+    ).body.token
+    const mine = await two.http.post(`${base}/instruments`).set('Authorization', `Bearer ${t1}`).send(clabeInstrument('012180015530983477'))
+    expect(mine.status).toBe(200)
+    // through the other client's own path: not found; through mine: forbidden
+    expect((await two.http.get(`/monato/v1/clients/${other.id}/instruments/${mine.body.id}`).set('Authorization', `Bearer ${t2}`)).status).toBe(404)
+    expect((await two.http.get(`${base}/instruments/${mine.body.id}`).set('Authorization', `Bearer ${t2}`)).status).toBe(403)
+    expect((await two.http.get(`/monato/v1/clients/${other.id}/instruments`).set('Authorization', `Bearer ${t2}`)).body.totalItems).toBe(0)
+    expect((await two.http.get(`/monato/v1/clients/${other.id}/accounts`).set('Authorization', `Bearer ${t2}`)).body.data[0].availableBalance).toBe('10.00')
+    await two.close()
+  })
+})
