@@ -38,6 +38,13 @@ export interface SandboxOptions {
   env?: NodeJS.ProcessEnv
   /** how webhooks are sent; tests may inject their own */
   fetch?: typeof fetch
+  /** required on /__admin when set (defaults to ADMIN_TOKEN) */
+  adminToken?: string
+}
+
+/** a snapshot must hold every slice the sandbox runs on */
+function isSandboxState(value: unknown, slices: string[]): value is SandboxState {
+  return typeof value === 'object' && value !== null && slices.every((k) => typeof (value as Record<string, unknown>)[k] === 'object')
 }
 
 export interface Sandbox {
@@ -78,18 +85,20 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     core: { ...initialJobsState(), idempotency: initialIdempotencyState(), webhooks: initialDeliveriesState() },
     ...Object.fromEntries(modules.map((m) => [m.name, m.initialState()])),
   })
+  /** a fresh world: the initial state with every loaded scenario applied */
+  const seeded = (): SandboxState => {
+    const state = initial()
+    for (const scenario of scenarios) {
+      for (const m of modules) {
+        const section = scenario[m.name]
+        if (section !== undefined) m.applyScenario(state[m.name], section, { ids, clock })
+      }
+    }
+    return state
+  }
   const { store, restored } = await createStore(initial, config.dataFile)
   if (restored) logger.info({ dataFile: config.dataFile }, 'state restored from data file')
-  else {
-    await store.update((state) => {
-      for (const scenario of scenarios) {
-        for (const m of modules) {
-          const section = scenario[m.name]
-          if (section !== undefined) m.applyScenario(state[m.name], section, { ids, clock })
-        }
-      }
-    })
-  }
+  else await store.replace(seeded())
 
   const jobs = () => store.data.core as JobsState
   const scheduler = createScheduler({
@@ -151,7 +160,16 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     return { name: m.name, router, operationCount: operations.length, admin: provider.admin, pages: provider.pages }
   })
 
-  const app = createApp({ providers, logger, version: VERSION, admin: createAdminRouter({ clock, scheduler, webhooks, store, providers }) })
+  const app = createApp({ providers, logger, version: VERSION, admin: createAdminRouter({
+      clock,
+      scheduler,
+      webhooks,
+      store,
+      providers,
+      token: options.adminToken ?? env.ADMIN_TOKEN,
+      reset: () => store.replace(seeded()),
+      isState: (value) => isSandboxState(value, ['core', ...modules.map((m) => m.name)]),
+    }) })
   scheduler.arm()
   return {
     app,

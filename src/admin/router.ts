@@ -14,16 +14,66 @@ export interface AdminDeps {
   webhooks: Webhooks
   store: Store<Record<string, unknown>>
   providers: Array<{ name: string; admin?: Router }>
+  /** when set, every control call needs `Authorization: Bearer <token>` */
+  token?: string
+  /** back to the loaded scenarios */
+  reset(): Promise<void>
+  isState(value: unknown): boolean
 }
 
 const clockJson = (clock: Clock) => ({ mode: clock.mode(), now: new Date(clock.now()).toISOString() })
 
-export function createAdminRouter({ clock, scheduler, webhooks, store, providers }: AdminDeps): Router {
+export function createAdminRouter({ clock, scheduler, webhooks, store, providers, token, reset, isState }: AdminDeps): Router {
   const router = express.Router()
-  router.use(express.json({ limit: '1mb' }))
+  if (token) {
+    router.use((req, res, next) => {
+      const given = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]
+      if (given !== token) return void res.status(401).json({ error: { message: 'The control API needs Authorization: Bearer <ADMIN_TOKEN>', issues: [] } })
+      next()
+    })
+  }
+  // snapshots of a busy sandbox can be large
+  router.use(express.json({ limit: '256mb' }))
+
+  router.post('/reset', async (_req, res) => {
+    await reset()
+    scheduler.arm()
+    res.json({ reset: true })
+  })
+
+  router.get('/state', (req, res) => {
+    const provider = typeof req.query.provider === 'string' ? req.query.provider : undefined
+    if (provider && !(provider in store.data)) throw new AdminError(404, `No provider ${provider}`)
+    res.json(provider ? store.data[provider] : store.data)
+  })
+
+  router.get('/snapshot', (_req, res) => {
+    res.json({ version: 1, clock: clockJson(clock), state: store.data })
+  })
+
+  router.post('/snapshot', async (req, res) => {
+    const body = req.body as { version?: unknown; state?: unknown }
+    if (body?.version !== 1 || !isState(body.state)) throw new AdminError(400, 'not a snapshot of this sandbox', ['$.version must be 1 and $.state must hold every slice (core, fintoc, monato)'])
+    await store.replace(structuredClone(body.state) as Record<string, unknown>)
+    scheduler.arm()
+    res.json({ restored: true })
+  })
   for (const p of providers) if (p.admin) router.use(`/${p.name}`, p.admin)
 
   router.get('/clock', (_req, res) => {
+    res.json(clockJson(clock))
+  })
+
+  // moves time to an instant (forward runs what falls due, like advance) and/or switches the clock's mode
+  router.post('/clock/set', async (req, res) => {
+    const body = parse(z.object({ time: z.iso.datetime({ offset: true }).optional(), mode: z.enum(['real', 'manual']).optional() }), req.body)
+    if (body.mode) clock.setMode(body.mode)
+    if (body.time) {
+      const target = Date.parse(body.time)
+      if (target > clock.now()) await scheduler.advance(target - clock.now())
+      else clock.set(target)
+    }
+    scheduler.arm()
     res.json(clockJson(clock))
   })
 
