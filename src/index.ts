@@ -1,0 +1,94 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { DEFAULT_SCENARIO, loadConfig } from './config.js'
+import { createClock } from './core/clock.js'
+import { createLogger } from './core/logger.js'
+import type { DeliveriesState, DeliveryRecord } from './core/webhooks.js'
+import { defaultModules } from './providers/index.js'
+import { createSandbox, resolveScenarioPath } from './sandbox.js'
+import { parseScenario, readScenario, type Scenario } from './scenario/load.js'
+
+// The programmatic API: start a sandbox inside a test process, e.g. in Vitest's beforeAll.
+
+export interface StartOptions {
+  /** 0 (the default) picks a free port */
+  port?: number
+  host?: string
+  /** scenario file paths and/or scenario objects; defaults to the embedded default scenario */
+  scenario?: string | Scenario | Array<string | Scenario>
+  clock?: 'real' | 'manual'
+  /** provider settings, e.g. { FINTOC_JWS: 'off', FINTOC_SETTLE_DELAY_MS: '0' } */
+  env?: Record<string, string>
+  logLevel?: string
+}
+
+export interface RunningSandbox {
+  url: string
+  fintocUrl: string
+  monatoUrl: string
+  adminUrl: string
+  reset(): Promise<void>
+  /** moves the sandbox clock, running everything that falls due */
+  advance(ms: number): Promise<void>
+  deliveries(): DeliveryRecord[]
+  /** resolves with the first delivery matching `predicate` whose attempt succeeded */
+  waitForWebhook(predicate: (d: DeliveryRecord & { payload: unknown }) => boolean, timeoutMs?: number): Promise<DeliveryRecord & { payload: unknown }>
+  close(): Promise<void>
+}
+
+export async function startSandbox(options: StartOptions = {}): Promise<RunningSandbox> {
+  const host = options.host ?? '127.0.0.1'
+  const config = loadConfig({ PORT: String(options.port ?? 0), HOST: host, CLOCK: options.clock ?? 'real', LOG_LEVEL: options.logLevel ?? 'silent' })
+  const entries = options.scenario === undefined ? [DEFAULT_SCENARIO] : Array.isArray(options.scenario) ? options.scenario : [options.scenario]
+  const scenarios = await Promise.all(
+    entries.map((e, i) => (typeof e === 'string' ? readScenario(defaultModules, resolveScenarioPath(e)) : parseScenario(defaultModules, e, `scenario #${i + 1}`))),
+  )
+  const clock = createClock(config.clock)
+  const sandbox = await createSandbox({ config, clock, scenarios, logger: createLogger(config.logLevel), env: { ...options.env } })
+  const server = createServer(sandbox.app)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, host, () => resolve())
+  })
+  const url = `http://${host}:${(server.address() as AddressInfo).port}`
+  const log = () => (sandbox.store.data.core as { webhooks: DeliveriesState }).webhooks
+
+  const withPayload = (d: DeliveryRecord) => ({ ...d, payload: JSON.parse(d.body) as unknown })
+  return {
+    url,
+    fintocUrl: `${url}/fintoc`,
+    monatoUrl: `${url}/monato`,
+    adminUrl: `${url}/__admin`,
+    reset: async () => {
+      const res = await fetch(`${url}/__admin/reset`, { method: 'POST', headers: options.env?.ADMIN_TOKEN ? { authorization: `Bearer ${options.env.ADMIN_TOKEN}` } : {} })
+      if (!res.ok) throw new Error(`reset failed: ${res.status}`)
+    },
+    advance: async (ms) => {
+      await sandbox.scheduler.advance(ms)
+    },
+    deliveries: () => {
+      const l = log()
+      return l.order.map((id) => l.deliveries[id]!)
+    },
+    waitForWebhook: async (predicate, timeoutMs = 5000) => {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const l = log()
+        const found = l.order.map((id) => l.deliveries[id]!).find((d) => d.status === 'succeeded' && predicate(withPayload(d)))
+        if (found) return withPayload(found)
+        if (Date.now() > deadline) throw new Error(`no matching webhook was delivered within ${timeoutMs} ms`)
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      await sandbox.close()
+    },
+  }
+}
+
+export type { DeliveryRecord } from './core/webhooks.js'
+export type { Scenario } from './scenario/load.js'
