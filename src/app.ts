@@ -19,9 +19,11 @@ export interface AppDeps {
   version: string
   admin?: Router
   requestId?: () => string
+  /** records provider requests; runs after the request id is set */
+  journal?: (req: Request, res: Response, next: NextFunction) => void
 }
 
-export function createApp({ providers, logger, version, admin, requestId = randomUUID }: AppDeps): Express {
+export function createApp({ providers, logger, version, admin, requestId = randomUUID, journal }: AppDeps): Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('etag', false)
@@ -39,6 +41,8 @@ export function createApp({ providers, logger, version, admin, requestId = rando
     })
     next()
   })
+
+  if (journal) app.use(journal)
 
   app.get('/health', (_req, res) => {
     res.json({

@@ -6,6 +6,7 @@ import type { Config } from './config.js'
 import { type Clock, createClock } from './core/clock.js'
 import { mountProvider } from './core/http/mount.js'
 import { createIds, type IdGenerator } from './core/ids.js'
+import { createJournal } from './core/journal.js'
 import { createIdempotency, type IdempotencyState, initialIdempotencyState } from './core/idempotency.js'
 import { createScheduler, initialJobsState, type JobsState, type Scheduler } from './core/scheduler.js'
 import { createWebhooks, type DeliveriesState, initialDeliveriesState, JOB_WEBHOOK_ATTEMPT, type Webhooks } from './core/webhooks.js'
@@ -160,13 +161,15 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     return { name: m.name, router, operationCount: operations.length, admin: provider.admin, pages: provider.pages }
   })
 
-  const app = createApp({ providers, logger, version: VERSION, admin: createAdminRouter({
+  const journal = createJournal(coreSettings.journalSize, modules.map((m) => m.name))
+  const app = createApp({ providers, logger, version: VERSION, journal: journal.middleware, admin: createAdminRouter({
       clock,
       scheduler,
       webhooks,
       store,
       providers,
       token: options.adminToken ?? env.ADMIN_TOKEN,
+      journal,
       reset: () => store.replace(seeded()),
       isState: (value) => isSandboxState(value, ['core', ...modules.map((m) => m.name)]),
     }) })

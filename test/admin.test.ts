@@ -76,3 +76,34 @@ describe('control API', () => {
     expect((await sb.http.get('/fintoc/v2/accounts').set('Authorization', KEY)).status).toBe(200)
   })
 })
+
+describe('request journal', () => {
+  it('records provider requests newest first, with secrets masked, filterable, bounded and clearable', async () => {
+    const box = await makeSandbox({ env: { JOURNAL_SIZE: '3' } })
+    sb = box
+    await box.http.get('/health')
+    await box.http.get('/fintoc/v2/accounts?limit=5').set('Authorization', 'sk_test_journal_secret_key_123456')
+    const token = await monatoToken(box)
+    await box.http.get('/monato/v1/banks').set('Authorization', `Bearer ${token}`)
+    const all = (await box.http.get('/__admin/requests')).body.data
+    expect(all.map((e: { path: string }) => e.path)).toEqual(['/monato/v1/banks', '/monato/v1/clients/c2d1d1e3-3340-4170-980e-e9269bbbc551/auth/credential-tokens', '/fintoc/v2/accounts'])
+    const [banks, tokenCall, accounts] = all
+    expect(accounts).toMatchObject({ provider: 'fintoc', method: 'GET', status: 200, query: { limit: '5' } })
+    expect(accounts.requestId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(accounts.headers.authorization).toBe('sk_test_****3456')
+    expect(tokenCall.body).toMatchObject({ client_id: MONATO.clientId, client_secret: expect.stringMatching(/^\*\*\*\*/) })
+    expect(tokenCall.headers['x-api-key']).toMatch(/^\*\*\*\*/)
+    expect(banks.headers.authorization).toMatch(/^Bearer \*\*\*\*/)
+    expect(JSON.stringify(all)).not.toContain(MONATO.clientSecret)
+    expect(JSON.stringify(all)).not.toContain(token)
+    // bounded: a fourth request pushes the oldest out
+    await box.http.get('/fintoc/v2/entities').set('Authorization', 'sk_test_journal_secret_key_123456')
+    const bounded = (await box.http.get('/__admin/requests')).body.data
+    expect(bounded).toHaveLength(3)
+    expect(bounded.map((e: { path: string }) => e.path)).not.toContain('/fintoc/v2/accounts')
+    expect((await box.http.get('/__admin/requests?provider=fintoc')).body.data.map((e: { path: string }) => e.path)).toEqual(['/fintoc/v2/entities'])
+    expect((await box.http.get('/__admin/requests?path=banks')).body.data).toHaveLength(1)
+    expect((await box.http.delete('/__admin/requests')).body).toEqual({ cleared: true })
+    expect((await box.http.get('/__admin/requests')).body.data).toEqual([])
+  })
+})

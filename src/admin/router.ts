@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { Clock } from '../core/clock.js'
 import type { Scheduler } from '../core/scheduler.js'
 import type { Store } from '../core/store.js'
+import type { Journal } from '../core/journal.js'
 import type { DeliveriesState, Webhooks } from '../core/webhooks.js'
 import { AdminError, parseAdminBody as parse } from './errors.js'
 
@@ -18,12 +19,13 @@ export interface AdminDeps {
   token?: string
   /** back to the loaded scenarios */
   reset(): Promise<void>
+  journal: Journal
   isState(value: unknown): boolean
 }
 
 const clockJson = (clock: Clock) => ({ mode: clock.mode(), now: new Date(clock.now()).toISOString() })
 
-export function createAdminRouter({ clock, scheduler, webhooks, store, providers, token, reset, isState }: AdminDeps): Router {
+export function createAdminRouter({ clock, scheduler, webhooks, store, providers, token, reset, isState, journal }: AdminDeps): Router {
   const router = express.Router()
   if (token) {
     router.use((req, res, next) => {
@@ -39,6 +41,17 @@ export function createAdminRouter({ clock, scheduler, webhooks, store, providers
     await reset()
     scheduler.arm()
     res.json({ reset: true })
+  })
+
+  // what the client code sent: the last JOURNAL_SIZE provider requests, newest first, secrets masked
+  router.get('/requests', (req, res) => {
+    const q = parse(z.object({ provider: z.string().optional(), path: z.string().optional() }), req.query)
+    res.json({ data: journal.list(q) })
+  })
+
+  router.delete('/requests', (_req, res) => {
+    journal.clear()
+    res.json({ cleared: true })
   })
 
   router.get('/state', (req, res) => {

@@ -1,0 +1,75 @@
+import type { NextFunction, Request, Response } from 'express'
+import { maskHeaders, maskSecret } from './logger.js'
+
+// The last N provider requests, for tests to see what their code sent. Bounded: the oldest entry
+// goes when a new one comes. Secrets are masked in headers and in bodies.
+
+export interface JournalEntry {
+  at: string
+  requestId: string
+  provider: string
+  method: string
+  path: string
+  query: Record<string, unknown>
+  status: number
+  durationMs: number
+  headers: Record<string, unknown>
+  body: unknown
+}
+
+const SECRET_FIELDS = new Set(['client_secret', 'token', 'secret', 'password', 'api_key', 'public_key', 'private_key'])
+
+function maskBody(value: unknown, depth = 0): unknown {
+  if (depth > 20 || value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return value.map((v) => maskBody(v, depth + 1))
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.has(k) && typeof v === 'string' ? maskSecret(v) : maskBody(v, depth + 1)]),
+  )
+}
+
+function readBody(raw: unknown): unknown {
+  if (!Buffer.isBuffer(raw) || raw.length === 0) return null
+  const text = raw.subarray(0, 64 * 1024).toString('utf8')
+  try {
+    return maskBody(JSON.parse(text))
+  } catch {
+    return text
+  }
+}
+
+export function createJournal(size: number, providers: string[], now: () => number = Date.now) {
+  const entries: JournalEntry[] = []
+  return {
+    middleware(req: Request, res: Response, next: NextFunction) {
+      const provider = req.path.split('/')[1] ?? ''
+      if (!providers.includes(provider)) return next()
+      // captured now: routers strip their mount prefix from req.path later
+      const path = req.path
+      const started = process.hrtime.bigint()
+      res.on('finish', () => {
+        entries.push({
+          at: new Date(now()).toISOString(),
+          requestId: String(res.locals.requestId ?? ''),
+          provider,
+          method: req.method,
+          path,
+          query: { ...(req.query as Record<string, unknown>) },
+          status: res.statusCode,
+          durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
+          headers: maskHeaders(req.headers as Record<string, unknown>),
+          body: readBody(req.body),
+        })
+        if (entries.length > size) entries.splice(0, entries.length - size)
+      })
+      next()
+    },
+    list(filter: { provider?: string; path?: string } = {}): JournalEntry[] {
+      return entries.filter((e) => (!filter.provider || e.provider === filter.provider) && (!filter.path || e.path.includes(filter.path))).reverse()
+    },
+    clear() {
+      entries.length = 0
+    },
+  }
+}
+
+export type Journal = ReturnType<typeof createJournal>
