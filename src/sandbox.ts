@@ -21,7 +21,7 @@ import { createStore, type Store } from './core/store.js'
 import { fromRoot } from './paths.js'
 import { defaultModules } from './providers/index.js'
 import type { ProviderModule, StateSlice } from './providers/types.js'
-import { readScenario, type Scenario } from './scenario/load.js'
+import { parseScenario, readScenario, type Scenario } from './scenario/load.js'
 
 // Composition root shared by main.ts and tests: specs, store, scenarios, providers, app.
 
@@ -79,22 +79,23 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const coreSettings = readCoreSettings(env)
 
   const specs = await Promise.all(modules.map((m) => loadSpec(fromRoot(m.specFile))))
-  const scenarios = options.scenarios ?? (await Promise.all(config.scenarios.map((f) => readScenario(modules, resolveScenarioPath(f)))))
+  let scenarios = options.scenarios ?? (await Promise.all(config.scenarios.map((f) => readScenario(modules, resolveScenarioPath(f)))))
 
   // `core` holds what belongs to no provider: scheduled jobs, idempotency records, webhook deliveries
   const initial = (): SandboxState => ({
     core: { ...initialJobsState(), idempotency: initialIdempotencyState(), webhooks: initialDeliveriesState() },
     ...Object.fromEntries(modules.map((m) => [m.name, m.initialState()])),
   })
+  const apply = (state: SandboxState, scenario: Scenario) => {
+    for (const m of modules) {
+      const section = scenario[m.name]
+      if (section !== undefined) m.applyScenario(state[m.name], section, { ids, clock })
+    }
+  }
   /** a fresh world: the initial state with every loaded scenario applied */
   const seeded = (): SandboxState => {
     const state = initial()
-    for (const scenario of scenarios) {
-      for (const m of modules) {
-        const section = scenario[m.name]
-        if (section !== undefined) m.applyScenario(state[m.name], section, { ids, clock })
-      }
-    }
+    for (const scenario of scenarios) apply(state, scenario)
     return state
   }
   const { store, restored } = await createStore(initial, config.dataFile)
@@ -171,6 +172,16 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       token: options.adminToken ?? env.ADMIN_TOKEN,
       journal,
       reset: () => store.replace(seeded()),
+      loadScenario: async (json, replace) => {
+        const scenario = parseScenario(modules, json, 'request body')
+        if (replace) {
+          scenarios = [scenario]
+          await store.replace(seeded())
+        } else {
+          scenarios = [...scenarios, scenario]
+          await store.update((state) => apply(state, scenario))
+        }
+      },
       isState: (value) => isSandboxState(value, ['core', ...modules.map((m) => m.name)]),
     }) })
   scheduler.arm()

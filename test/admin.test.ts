@@ -107,3 +107,24 @@ describe('request journal', () => {
     expect((await box.http.get('/__admin/requests')).body.data).toEqual([])
   })
 })
+
+describe('loading scenarios at run time', () => {
+  it('adds one more, replaces them all, and rejects a bad one listing every problem', async () => {
+    const box = await makeSandbox()
+    sb = box
+    const added = await box.http.post('/__admin/scenarios').send({ fintoc: { organizations: [{ api_key: 'sk_test_loaded_later', holder_name: 'Later SA' }] } })
+    expect(added.status).toBe(201)
+    expect((await box.http.get('/fintoc/v2/entities').set('Authorization', 'sk_test_loaded_later')).body[0].holder_name).toBe('Later SA')
+    // still there after a reset: it is one of the loaded scenarios now
+    await box.http.post('/__admin/reset')
+    expect((await box.http.get('/fintoc/v2/entities').set('Authorization', 'sk_test_loaded_later')).body[0].holder_name).toBe('Later SA')
+    const bad = await box.http.post('/__admin/scenarios').send({ monato: { clients: [{ id: 'nope' }] }, extra: 1 })
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.issues.join('\n')).toMatch(/\$\.monato\.clients\[0\]\.id[\s\S]*\$\.monato\.clients\[0\]\.api_key/)
+    const replaced = await box.http.post('/__admin/scenarios?replace=true').send({ fintoc: { organizations: [{ api_key: 'sk_test_only_one' }] } })
+    expect(replaced.body).toEqual({ loaded: true, replaced: true })
+    // the default scenario is gone with the replace: its Monato client no longer exists
+    const creds = await box.http.get(`/monato/v1/clients/${MONATO.clientId}/credentials`).set('x-api-key', MONATO.apiKey)
+    expect(creds.status).toBe(401)
+  })
+})

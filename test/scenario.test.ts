@@ -71,3 +71,24 @@ describe('scenario files', () => {
     await sb.close()
   })
 })
+
+describe('the published JSON Schema', () => {
+  it('is up to date with the zod schema (npm run scenario-schema) and is what the shipped scenarios reference', async () => {
+    const { readFile } = await import('node:fs/promises')
+    const { scenarioJsonSchema } = await import('../src/scenario/load.js')
+    const committed = JSON.parse(await readFile(fromRoot('data/scenario.schema.json'), 'utf8'))
+    expect(committed).toEqual(JSON.parse(JSON.stringify(scenarioJsonSchema(defaultModules))))
+    const def = JSON.parse(await readFile(fromRoot('data/scenarios/default.json'), 'utf8'))
+    expect(def.$schema).toBe('../scenario.schema.json')
+  })
+
+  it('accepts the shipped scenarios (checked with Ajv, as an editor would)', async () => {
+    const { readFile } = await import('node:fs/promises')
+    const { Ajv2020 } = await import('ajv/dist/2020.js')
+    const schema = JSON.parse(await readFile(fromRoot('data/scenario.schema.json'), 'utf8'))
+    const validate = new Ajv2020({ strict: false }).compile(schema)
+    const def = JSON.parse(await readFile(fromRoot('data/scenarios/default.json'), 'utf8'))
+    expect(validate(def)).toBe(true)
+    expect(validate({ monato: { clients: [{ id: 'x' }] } })).toBe(false)
+  })
+})

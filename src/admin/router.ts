@@ -5,6 +5,7 @@ import type { Scheduler } from '../core/scheduler.js'
 import type { Store } from '../core/store.js'
 import type { Journal } from '../core/journal.js'
 import type { DeliveriesState, Webhooks } from '../core/webhooks.js'
+import { ScenarioError } from '../scenario/load.js'
 import { AdminError, parseAdminBody as parse } from './errors.js'
 
 // The sandbox's own control API; each provider may add routes under /__admin/<provider>.
@@ -19,13 +20,15 @@ export interface AdminDeps {
   token?: string
   /** back to the loaded scenarios */
   reset(): Promise<void>
+  /** validates and loads one more scenario, or replaces them all */
+  loadScenario(json: unknown, replace: boolean): Promise<void>
   journal: Journal
   isState(value: unknown): boolean
 }
 
 const clockJson = (clock: Clock) => ({ mode: clock.mode(), now: new Date(clock.now()).toISOString() })
 
-export function createAdminRouter({ clock, scheduler, webhooks, store, providers, token, reset, isState, journal }: AdminDeps): Router {
+export function createAdminRouter({ clock, scheduler, webhooks, store, providers, token, reset, isState, journal, loadScenario }: AdminDeps): Router {
   const router = express.Router()
   if (token) {
     router.use((req, res, next) => {
@@ -52,6 +55,18 @@ export function createAdminRouter({ clock, scheduler, webhooks, store, providers
   router.delete('/requests', (_req, res) => {
     journal.clear()
     res.json({ cleared: true })
+  })
+
+  router.post('/scenarios', async (req, res) => {
+    const replace = req.query.replace === 'true'
+    try {
+      await loadScenario(req.body, replace)
+    } catch (err) {
+      if (err instanceof ScenarioError) throw new AdminError(400, 'invalid scenario', err.problems)
+      throw err
+    }
+    scheduler.arm()
+    res.status(201).json({ loaded: true, replaced: replace })
   })
 
   router.get('/state', (req, res) => {

@@ -54,3 +54,12 @@ export async function readScenario(modules: ProviderModule[], file: string): Pro
   }
   return parseScenario(modules, json, file)
 }
+
+/** the scenario format as JSON Schema, for editors (data/scenario.schema.json) */
+export function scenarioJsonSchema(modules: ProviderModule[]): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(scenarioSchema(modules), { unrepresentable: 'any', io: 'input' }),
+    title: 'fintoc-monato-mock scenario',
+    description: 'Seeds the sandbox: Fintoc organizations and Monato clients, banks and outcome rules. Generated from the zod schema; do not edit.',
+  }
+}
