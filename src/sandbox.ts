@@ -6,6 +6,7 @@ import type { Config } from './config.js'
 import { type Clock, createClock } from './core/clock.js'
 import { mountProvider } from './core/http/mount.js'
 import { createIds, type IdGenerator } from './core/ids.js'
+import { createFaults } from './core/faults.js'
 import { createJournal } from './core/journal.js'
 import { createIdempotency, type IdempotencyState, initialIdempotencyState } from './core/idempotency.js'
 import { createScheduler, initialJobsState, type JobsState, type Scheduler } from './core/scheduler.js'
@@ -132,6 +133,12 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     clock,
     update: (fn) => store.update((state) => fn((state.core as { idempotency: IdempotencyState }).idempotency)),
   })
+  const faults = createFaults(ids)
+  const loadFaults = () => {
+    faults.clear()
+    for (const scenario of scenarios) for (const rule of scenario.faults ?? []) faults.add(rule)
+  }
+  loadFaults()
   const generate = createMockGenerator()
   const providers = modules.map((m, i): MountedProvider => {
     const slice: StateSlice<unknown> = {
@@ -158,7 +165,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       webhookPolicy: (policy) => webhooks.registerPolicy(m.name, policy),
     })
     const operations = extractOperations(specs[i]!)
-    const router = mountProvider({ provider, operations, validators: createValidators(operations), generate, idempotency, logger })
+    const router = mountProvider({ provider, operations, validators: createValidators(operations), generate, idempotency, logger, faults })
     return { name: m.name, router, operationCount: operations.length, admin: provider.admin, pages: provider.pages }
   })
 
@@ -171,14 +178,20 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       providers,
       token: options.adminToken ?? env.ADMIN_TOKEN,
       journal,
-      reset: () => store.replace(seeded()),
+      faults,
+      reset: async () => {
+        loadFaults()
+        await store.replace(seeded())
+      },
       loadScenario: async (json, replace) => {
         const scenario = parseScenario(modules, json, 'request body')
         if (replace) {
           scenarios = [scenario]
+          loadFaults()
           await store.replace(seeded())
         } else {
           scenarios = [...scenarios, scenario]
+          for (const rule of scenario.faults ?? []) faults.add(rule)
           await store.update((state) => apply(state, scenario))
         }
       },

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { Clock } from '../core/clock.js'
 import type { Scheduler } from '../core/scheduler.js'
 import type { Store } from '../core/store.js'
+import { type Faults, FaultRuleSchema } from '../core/faults.js'
 import type { Journal } from '../core/journal.js'
 import type { DeliveriesState, Webhooks } from '../core/webhooks.js'
 import { ScenarioError } from '../scenario/load.js'
@@ -23,12 +24,13 @@ export interface AdminDeps {
   /** validates and loads one more scenario, or replaces them all */
   loadScenario(json: unknown, replace: boolean): Promise<void>
   journal: Journal
+  faults: Faults
   isState(value: unknown): boolean
 }
 
 const clockJson = (clock: Clock) => ({ mode: clock.mode(), now: new Date(clock.now()).toISOString() })
 
-export function createAdminRouter({ clock, scheduler, webhooks, store, providers, token, reset, isState, journal, loadScenario }: AdminDeps): Router {
+export function createAdminRouter({ clock, scheduler, webhooks, store, providers, token, reset, isState, journal, loadScenario, faults }: AdminDeps): Router {
   const router = express.Router()
   if (token) {
     router.use((req, res, next) => {
@@ -54,6 +56,17 @@ export function createAdminRouter({ clock, scheduler, webhooks, store, providers
 
   router.delete('/requests', (_req, res) => {
     journal.clear()
+    res.json({ cleared: true })
+  })
+
+  router.post('/faults', (req, res) => {
+    res.status(201).json(faults.add(parse(FaultRuleSchema, req.body)))
+  })
+  router.get('/faults', (_req, res) => {
+    res.json({ data: faults.list() })
+  })
+  router.delete('/faults', (_req, res) => {
+    faults.clear()
     res.json({ cleared: true })
   })
 

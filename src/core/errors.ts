@@ -12,6 +12,8 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'precondition'
+  | 'rate_limited'
+  | 'unavailable'
   | 'internal'
 
 export interface FieldIssue {
@@ -48,6 +50,8 @@ export const defaultStatus: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   precondition: 400,
+  rate_limited: 429,
+  unavailable: 503,
   internal: 500,
 }
 

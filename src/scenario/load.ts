@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
+import { FaultRuleSchema, type FaultRuleInput } from '../core/faults.js'
 import type { ProviderModule } from '../providers/types.js'
 
 // Scenario files: one JSON document with a section per provider, validated with zod.
@@ -14,13 +15,14 @@ export class ScenarioError extends Error {
   }
 }
 
-export type Scenario = Record<string, unknown> & { $schema?: string }
+export type Scenario = Record<string, unknown> & { $schema?: string; faults?: FaultRuleInput[] }
 
 export function scenarioSchema(modules: ProviderModule[]) {
   return z
     .object({
       $schema: z.string().optional(),
       description: z.string().optional(),
+      faults: z.array(FaultRuleSchema).optional(),
       ...Object.fromEntries(modules.map((m) => [m.name, m.scenarioSchema.optional()])),
     })
     .strict()

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express'
 import type { Provider, RequestContext } from '../../providers/types.js'
 import { ApiError, isApiError } from '../errors.js'
+import type { Faults } from '../faults.js'
 import { type Begin, IDEMPOTENCY_HEADER, type IdempotencyBegin, type StoredResponse } from '../idempotency.js'
 import type { Logger } from '../logger.js'
 import type { Operation } from '../spec/operations.js'
@@ -21,11 +22,12 @@ export interface MountOptions {
   generate: (schema: Record<string, unknown>, key: string) => unknown
   idempotency: IdempotencyBegin
   logger: Logger
+  faults?: Faults
 }
 
 type Matched = { operation: Operation; params: Record<string, string> }
 
-export function mountProvider({ provider, operations, validators, generate, idempotency, logger }: MountOptions): Router {
+export function mountProvider({ provider, operations, validators, generate, idempotency, logger, faults }: MountOptions): Router {
   const router = express.Router()
   const match = createRouteMatcher(operations)
 
@@ -44,6 +46,12 @@ export function mountProvider({ provider, operations, validators, generate, idem
       }
       const { operation, params } = found
       res.locals.operation = operation
+      const fault = faults?.match(provider.name, req.method, req.path)
+      if (fault) {
+        if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs))
+        if (fault.drop) return void req.socket.destroy()
+        if (fault.error) throw fault.error
+      }
       const rawBody = Buffer.isBuffer(req.body) ? req.body : undefined
       // auth failures are answered before idempotency, so they are never stored
       const principal = await provider.authenticate({ operation, params, headers: req.headers, rawBody })

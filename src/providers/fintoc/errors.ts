@@ -7,6 +7,8 @@ import type { ErrorResponse } from '../types.js'
 
 const TYPE: Partial<Record<ErrorKind, string>> = {
   unauthenticated: 'authentication_error',
+  rate_limited: 'api_error',
+  unavailable: 'institution_error',
   internal: 'api_error',
 }
 
@@ -22,6 +24,8 @@ const CODE: Record<ErrorKind, string> = {
   not_found: 'missing_resource',
   conflict: 'conflict',
   precondition: 'invalid_request',
+  rate_limited: 'rate_limit_exceeded',
+  unavailable: 'institution_unavailable',
   internal: 'internal_server_error',
 }
 

@@ -16,6 +16,8 @@ const GRPC: Record<ErrorKind, [number, string]> = {
   not_found: [5, 'NOT_FOUND'],
   conflict: [6, 'ALREADY_EXISTS'],
   precondition: [9, 'FAILED_PRECONDITION'],
+  rate_limited: [8, 'RESOURCE_EXHAUSTED'],
+  unavailable: [14, 'UNAVAILABLE'],
   internal: [13, 'INTERNAL'],
 }
 
