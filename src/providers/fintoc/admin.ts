@@ -8,7 +8,9 @@ import type { StateSlice } from '../types.js'
 import { ACCOUNT_TRANSITIONS, transitionAccount } from './accounts.js'
 import { orgForKey } from './auth.js'
 import { readPublicKey } from './jws.js'
+import type { Money } from './money.js'
 import { type createPaymentIntents, paymentIntentJson } from './payment-intents.js'
+import { transferJson } from './wire.js'
 import type { FintocState } from './state.js'
 
 // /__admin/fintoc: what the Dashboard does for a real organization.
@@ -28,7 +30,7 @@ const PayBody = z
   })
   .strict()
 
-export function createFintocAdmin(state: StateSlice<FintocState>, ids: IdGenerator, clock: Clock, intents: ReturnType<typeof createPaymentIntents>): Router {
+export function createFintocAdmin(state: StateSlice<FintocState>, ids: IdGenerator, clock: Clock, intents: ReturnType<typeof createPaymentIntents>, money: Money): Router {
   const router = express.Router()
 
   // registers a JWS public key for the key's organization (created if it is new)
@@ -59,6 +61,24 @@ export function createFintocAdmin(state: StateSlice<FintocState>, ids: IdGenerat
       return a
     })
     res.json({ id: account.id, status: account.status })
+  })
+
+  // forces a transfer along its transition table, with the balances, events and webhooks that follow
+  router.post('/transfers/:id/transition', async (req, res) => {
+    const body = parseAdminBody(z.object({ to: z.enum(['succeeded', 'failed', 'rejected', 'returned', 'return_pending']), reason: z.string().min(1).optional() }), req.body)
+    const id = req.params.id!
+    if (!state.data.transfers[id]) throw new AdminError(404, `No such transfer: ${id}`)
+    const done = await state.update((s, tools) => {
+      try {
+        return money.force(s, tools, id, body.to, body.reason)
+      } catch (err) {
+        if (isApiError(err)) throw new AdminError(409, err.message)
+        throw err
+      }
+    })
+    const t = state.data.transfers[id]!
+    if (!done) throw new AdminError(409, `Transfer ${id} is ${t.direction} and ${t.status}: it cannot become ${body.to}`)
+    res.json(transferJson(state.data, t, 'test'))
   })
 
   // the widget stand-in: what a payer would type, for a payment intent of any organization

@@ -7,7 +7,7 @@ import type { UpdateTools } from '../types.js'
 import { notFound } from './errors.js'
 import type { Emit } from './events.js'
 import { matchOutcome, type OutcomeRule } from './outcomes.js'
-import type { AccountRecord, Counterparty, FintocState, TransferRecord } from './state.js'
+import type { AccountRecord, Counterparty, FintocState, TransferRecord, TransferStatus } from './state.js'
 import { assertTransition, canTransition, type TransferAction, transitionTransfer } from './transfer-machine.js'
 import { transferJson } from './wire.js'
 
@@ -33,6 +33,8 @@ type Currency = 'MXN' | 'CLP'
 const upper = (c: string) => c.toUpperCase() as Currency
 
 export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDeps) {
+  // a reason given to a forced transition, used once when the transfer settles
+  const forcedReasons = new Map<string, string>()
   function move(s: FintocState, account: AccountRecord, signedAmount: number, resourceId: string, returnPairId: string | null = null) {
     account.available_balance += signedAmount
     const id = ids.prefixed('mov')
@@ -181,6 +183,37 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
       return t
     },
 
+    /**
+     * The control API's forced transition: the same domain steps as the natural path, so balances,
+     * movements, events and webhooks follow. Returns false when the table does not allow it.
+     */
+    force(s: FintocState, tools: UpdateTools, id: string, to: TransferStatus, reason?: string): boolean {
+      const t = s.transfers[id]
+      if (!t) throw notFound('transfer', id)
+      if (t.status === 'pending' && (to === 'succeeded' || to === 'failed' || to === 'rejected')) {
+        if (t.direction === 'inbound' && to !== 'succeeded') return false
+        t.plannedOutcome = to
+        if (reason) forcedReasons.set(t.id, reason)
+        this.settle(s, tools, id)
+        return true
+      }
+      if (t.status === 'succeeded' && to === 'returned' && t.direction === 'outbound') {
+        if (reason) forcedReasons.set(t.id, reason)
+        this.reverse(s, tools, id)
+        return true
+      }
+      if (t.status === 'succeeded' && to === 'return_pending' && t.direction === 'inbound') {
+        this.requestReturn(s, tools, t.orgId, id)
+        return true
+      }
+      if (t.status === 'return_pending' && (to === 'returned' || to === 'succeeded')) {
+        t.returnFails = to === 'succeeded'
+        this.settleReturn(s, tools, id)
+        return true
+      }
+      return false
+    },
+
     /** a pending transfer reaches its planned outcome */
     settle(s: FintocState, tools: UpdateTools, transferId: string) {
       const t = s.transfers[transferId]
@@ -195,7 +228,7 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
       }
       if (t.plannedOutcome === 'failed' || t.plannedOutcome === 'rejected') {
         const hold = account.movementIds.map((id) => s.movements[id]!).find((m) => m.resourceId === t.id)
-        t.returnReason = matchOutcome(rules(), 'outbound', t.counterparty.account_number, t.amount)?.reason ?? null
+        t.returnReason = forcedReasons.get(t.id) ?? matchOutcome(rules(), 'outbound', t.counterparty.account_number, t.amount)?.reason ?? null
         move(s, account, t.amount, t.id, hold?.id ?? null)
         apply(s, tools, t, t.plannedOutcome === 'failed' ? 'fail' : 'reject')
         return
@@ -209,7 +242,7 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
     reverse(s: FintocState, tools: UpdateTools, transferId: string) {
       const t = s.transfers[transferId]
       if (!t || !canTransition(t, 'reverse')) return
-      t.returnReason = matchOutcome(rules(), 'outbound', t.counterparty.account_number, t.amount)?.reason ?? 'returned_by_receiver'
+      t.returnReason = forcedReasons.get(t.id) ?? matchOutcome(rules(), 'outbound', t.counterparty.account_number, t.amount)?.reason ?? 'returned_by_receiver'
       move(s, s.accounts[t.accountId]!, t.amount, t.id)
       apply(s, tools, t, 'reverse')
     },

@@ -5,7 +5,7 @@ import { isApiError } from '../../core/errors.js'
 import type { StateSlice } from '../types.js'
 import type { createMoneyIn } from './money-in.js'
 import type { MonatoState } from './state.js'
-import { transactionJson } from './transactions.js'
+import { type createTransactions, transactionJson } from './transactions.js'
 
 // /__admin/monato: what Monato's operations team does by hand on staging.
 
@@ -23,7 +23,7 @@ const MoneyInBody = z
   })
   .strict()
 
-export function createMonatoAdmin(state: StateSlice<MonatoState>, moneyIn: ReturnType<typeof createMoneyIn>): Router {
+export function createMonatoAdmin(state: StateSlice<MonatoState>, moneyIn: ReturnType<typeof createMoneyIn>, transactions: ReturnType<typeof createTransactions>): Router {
   const router = express.Router()
 
   // a SPEI credit to an account of this sandbox: balance, credit transaction and MONEY_IN webhook
@@ -36,6 +36,17 @@ export function createMonatoAdmin(state: StateSlice<MonatoState>, moneyIn: Retur
       if (isApiError(err)) throw new AdminError(err.status === 404 ? 404 : 409, err.message)
       throw err
     }
+  })
+
+  // forces a money out along its transition table, with the balance change and STATUS_UPDATE that follow
+  router.post('/transactions/:id/transition', async (req, res) => {
+    const body = parseAdminBody(z.object({ to: z.enum(['LIQUIDATED', 'REJECTED', 'REFUNDED']), reason: z.string().min(1).optional() }), req.body)
+    const id = req.params.id!
+    const t = state.data.transactions[id]
+    if (!t) throw new AdminError(404, `No such transaction: ${id}`)
+    const done = await state.update((s, tools) => transactions.force(s, tools, id, body.to, body.reason))
+    if (!done) throw new AdminError(409, `Transaction ${id} is ${t.status} (${t.category}): it cannot become ${body.to}`)
+    res.json(transactionJson(state.data.transactions[id]!))
   })
 
   return router

@@ -44,7 +44,7 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
       authenticate: createMonatoAuth(state, clock),
       formatError: formatMonatoError,
       idempotency: monatoIdempotency(settings.idempotency),
-      admin: createMonatoAdmin(state, moneyIn),
+      admin: createMonatoAdmin(state, moneyIn, transactions),
       handlers: {
         ...createAuthHandlers(state, clock, ids),
         ...createCatalogHandlers(state),

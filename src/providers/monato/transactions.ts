@@ -204,6 +204,24 @@ export function createTransactions(deps: { ids: IdGenerator; clock: Clock; settl
       if (t.plan?.outcome === 'REFUNDED') tools.schedule(JOB_REFUND, t.id, deps.settleDelayMs)
     },
 
+    /** the control API's forced transition, through the same steps (money back, STATUS_UPDATE) */
+    force(s: MonatoState, tools: UpdateTools, id: string, to: TransactionStatus, reason?: string): boolean {
+      const t = s.transactions[id]
+      if (t?.category !== 'DEBIT_TRANS') return false
+      const why = { reason: reason ?? 'FORCED', reasonDescription: reason ?? 'Forced from the control API' }
+      if (t.status === 'INITIALIZED' && (to === 'LIQUIDATED' || to === 'REJECTED')) {
+        t.plan = to === 'REJECTED' ? { outcome: 'REJECTED', ...why } : null
+        this.settle(s, tools, id)
+        return true
+      }
+      if (t.status === 'LIQUIDATED' && to === 'REFUNDED' && t.sourceAccountId) {
+        t.plan = { outcome: 'REFUNDED', ...why }
+        this.refundBack(s, tools, id)
+        return true
+      }
+      return false
+    },
+
     /** the receiving bank sends a liquidated transfer back */
     refundBack(s: MonatoState, tools: UpdateTools, id: string) {
       const t = s.transactions[id]
