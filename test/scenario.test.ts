@@ -92,3 +92,50 @@ describe('the published JSON Schema', () => {
     expect(validate({ monato: { clients: [{ id: 'x' }] } })).toBe(false)
   })
 })
+
+describe('the shipped scenarios', () => {
+  it('fintoc-funded: a funded organization with an extra account and a webhook endpoint', async () => {
+    const sb = await makeSandbox({ env: { SCENARIO: 'data/scenarios/fintoc-funded.json' } })
+    const accounts = (await sb.http.get('/fintoc/v2/accounts').set('Authorization', 'sk_test_funded')).body
+    expect(accounts.map((a: { available_balance: number }) => a.available_balance).sort()).toEqual([10_000_000, 2_500_000].sort())
+    const payouts = (await sb.http.get('/fintoc/v2/accounts/acc_FundedPayoutsAccount00000000000').set('Authorization', 'sk_test_funded')).body
+    expect(payouts.description).toBe('Payouts')
+    // balances arrive as transfers with movements, so balance = Σ movements
+    const movements = (await sb.http.get(`/fintoc/v2/accounts/${payouts.id}/movements`).set('Authorization', 'sk_test_funded')).body
+    expect(movements.map((m: { amount: number }) => m.amount)).toEqual([2_500_000])
+    expect((await sb.http.get('/fintoc/v2/account_numbers/acno_FundedPayoutsClient42000000000').set('Authorization', 'sk_test_funded')).body.metadata).toEqual({ client_id: '42' })
+    expect((await sb.http.get('/fintoc/v1/webhook_endpoints').set('Authorization', 'sk_test_funded')).body).toHaveLength(1)
+    await sb.close()
+  })
+
+  it('monato-two-accounts: a second client with private accounts, customers and instruments', async () => {
+    const sb = await makeSandbox({ env: { SCENARIO: 'data/scenarios/default.json,data/scenarios/monato-two-accounts.json' } })
+    const id = '5f0c6a57-8a0e-4f6b-9f2a-3d7e1c2b4a90'
+    const token = (await sb.http.post(`/monato/v1/clients/${id}/auth/credential-tokens`).set('x-api-key', 'monato_two_accounts_api_key').send({ client_id: id, client_secret: 'two_accounts_client_secret_0123456789abcdef' })).body.token
+    const accounts = (await sb.http.get(`/monato/v1/clients/${id}/accounts`).set('Authorization', `Bearer ${token}`)).body
+    expect(accounts.data.map((a: { accountType: string; availableBalance: string }) => [a.accountType, a.availableBalance])).toEqual([
+      ['CENTRALIZING_ACCOUNT', '50000.00'],
+      ['PRIVATE_ACCOUNT', '1200.50'],
+      ['PRIVATE_ACCOUNT', '0.00'],
+    ])
+    const ana = (await sb.http.get(`/monato/v1/clients/${id}/instruments?customer_id=0b7f8c2e-1d3a-4e5f-8a9b-2c4d6e8f0a1b`).set('Authorization', `Bearer ${token}`)).body
+    expect(ana.data).toHaveLength(1)
+    expect(ana.data[0].instrumentDetail.clabeNumber).toBe('012180015530983477')
+    expect((await sb.http.get(`/monato/v1/clients/${id}/webhooks`).set('Authorization', `Bearer ${token}`)).body.totalItems).toBe(1)
+    await sb.close()
+  })
+
+  it('all-outcomes: every rule is loaded on top of the built-in ones', async () => {
+    const sb = await makeSandbox({ env: { SCENARIO: 'data/scenarios/default.json,data/scenarios/all-outcomes.json', FINTOC_JWS: 'off', FINTOC_SETTLE_DELAY_MS: '0' } })
+    const fintoc = sb.store.data.fintoc as { outcomeRules: unknown[] }
+    const monato = sb.store.data.monato as { outcomeRules: unknown[]; instruments: Record<string, unknown> }
+    expect(fintoc.outcomeRules).toHaveLength(5)
+    expect(monato.outcomeRules).toHaveLength(2)
+    expect(Object.keys(monato.instruments)).toHaveLength(4)
+    const account = (await sb.http.get('/fintoc/v2/accounts').set('Authorization', 'sk_test_outcomes')).body[0]
+    const t = (await sb.http.post('/fintoc/v2/transfers').set('Authorization', 'sk_test_outcomes').send({ amount: 1111, currency: 'MXN', account_id: account.id, counterparty: { account_number: '735969000000203297' } })).body
+    await sb.http.post('/__admin/clock/advance').send({ ms: 0 })
+    expect((await sb.http.get(`/fintoc/v2/transfers/${t.id}`).set('Authorization', 'sk_test_outcomes')).body.status).toBe('failed')
+    await sb.close()
+  })
+})

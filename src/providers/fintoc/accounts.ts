@@ -32,10 +32,10 @@ function transitionAccountNumber(n: AccountNumberRecord, to: AccountNumberRecord
 }
 
 export function createAccounts(ids: IdGenerator, clock: Clock) {
-  function newAccountNumber(s: FintocState, account: AccountRecord, description: string | null, metadata: Record<string, unknown>, isRoot: boolean) {
+  function newAccountNumber(s: FintocState, account: AccountRecord, description: string | null, metadata: Record<string, unknown>, isRoot: boolean, id?: string) {
     const now = clock.now()
     const n: AccountNumberRecord = {
-      id: ids.prefixed('acno'),
+      id: id ?? ids.prefixed('acno'),
       orgId: account.orgId,
       account_id: account.id,
       number: allocateNumber(s, account.currency),
@@ -58,14 +58,15 @@ export function createAccounts(ids: IdGenerator, clock: Clock) {
 
   return {
     /** a new account in the entity's name, with its own root account number */
-    createAccount(s: FintocState, orgId: string, body: { description: string; entity_id?: string }): AccountRecord {
+    /** `id`: scenario files may fix ids so tests can reference them */
+    createAccount(s: FintocState, orgId: string, body: { description: string; entity_id?: string }, id?: string): AccountRecord {
       const org = s.orgs[orgId]!
       const entityId = body.entity_id ?? org.entityIds[0]!
       owned(s.entities[entityId], orgId, 'entity', entityId, 'entity_id')
       // new accounts share the organization's country, hence its currency
       const currency = s.accounts[org.accountIds[0]!]!.currency
       const account: AccountRecord = {
-        id: ids.prefixed('acc'),
+        id: id ?? ids.prefixed('acc'),
         orgId,
         entityId,
         description: body.description,
@@ -90,10 +91,10 @@ export function createAccounts(ids: IdGenerator, clock: Clock) {
       return account
     },
 
-    createAccountNumber(s: FintocState, orgId: string, body: { account_id: string; description?: string; metadata?: Record<string, unknown> }): AccountNumberRecord {
+    createAccountNumber(s: FintocState, orgId: string, body: { account_id: string; description?: string; metadata?: Record<string, unknown> }, id?: string): AccountNumberRecord {
       const account = owned(s.accounts[body.account_id], orgId, 'account', body.account_id, 'account_id')
       if (account.status === 'closed') throw new ApiError('forbidden', `Account ${account.id} is closed`, { code: 'account_not_active' })
-      return newAccountNumber(s, account, body.description ?? null, body.metadata ?? {}, false)
+      return newAccountNumber(s, account, body.description ?? null, body.metadata ?? {}, false, id)
     },
 
     updateAccountNumber(s: FintocState, orgId: string, id: string, body: { description?: string | null; status?: 'enabled' | 'disabled'; metadata?: Record<string, unknown> }): AccountNumberRecord {

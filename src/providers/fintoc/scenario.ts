@@ -1,7 +1,10 @@
 import { z } from 'zod'
 import type { ScenarioContext } from '../types.js'
 import { hashKey, provisionOrg } from './auth.js'
+import { createAccounts, transitionAccount } from './accounts.js'
 import { readPublicKey } from './jws.js'
+import { allocateNumber } from './numbers.js'
+import type { FintocState as State } from './state.js'
 import type { FintocState } from './state.js'
 
 // The `fintoc` section of a scenario file.
@@ -28,6 +31,31 @@ export const fintocScenarioSchema = z
             holder_name: z.string().min(1).max(100).optional(),
             holder_id: z.string().min(1).max(40).optional(),
             currency: z.enum(['MXN', 'CLP']).optional(),
+            /** the root account's opening balance, in minor units */
+            balance: z.number().int().min(0).max(1e15).optional(),
+            accounts: z
+              .array(
+                z
+                  .object({
+                    id: z.string().regex(/^acc_[0-9A-Za-z]+$/, 'must look like acc_…').optional(),
+                    description: z.string().min(1).max(40).default('Scenario account'),
+                    balance: z.number().int().min(0).max(1e15).optional(),
+                    status: z.enum(['active', 'blocked', 'closed']).optional(),
+                    account_numbers: z
+                      .array(
+                        z
+                          .object({
+                            id: z.string().regex(/^acno_[0-9A-Za-z]+$/, 'must look like acno_…').optional(),
+                            description: z.string().max(40).optional(),
+                            metadata: z.record(z.string(), z.unknown()).optional(),
+                          })
+                          .strict(),
+                      )
+                      .optional(),
+                  })
+                  .strict(),
+              )
+              .optional(),
             webhook_endpoints: z
               .array(
                 z
@@ -69,6 +97,16 @@ export function applyFintocScenario(state: FintocState, section: FintocScenario,
     const existing = state.keyIndex[hashKey(org.api_key)]
     const record = existing ? state.orgs[existing]! : provisionOrg(state, org.api_key, ids, clock, { holderName: org.holder_name, holderId: org.holder_id, currency: org.currency })
     for (const pem of org.jws_public_keys ?? []) if (!record.jwsPublicKeys.includes(pem)) record.jwsPublicKeys.push(pem)
+    const accounts = createAccounts(ids, clock)
+    const rootId = record.accountIds[0]!
+    if (org.balance) openingBalance(state, ids, clock, rootId, org.balance)
+    for (const a of org.accounts ?? []) {
+      if (a.id && state.accounts[a.id]) continue
+      const account = accounts.createAccount(state, record.id, { description: a.description }, a.id)
+      if (a.balance) openingBalance(state, ids, clock, account.id, a.balance)
+      for (const n of a.account_numbers ?? []) accounts.createAccountNumber(state, record.id, { account_id: account.id, description: n.description, metadata: n.metadata }, n.id)
+      if (a.status) transitionAccount(account, a.status)
+    }
     for (const e of org.webhook_endpoints ?? []) {
       const id = e.id ?? ids.prefixed('we')
       if (state.webhookEndpoints[id]) continue
@@ -86,4 +124,41 @@ export function applyFintocScenario(state: FintocState, section: FintocScenario,
       record.webhookEndpointIds.push(id)
     }
   }
+}
+
+/**
+ * A scenario balance arrives the way money does: as a succeeded inbound transfer with its movement,
+ * so every account's balance still equals the sum of its movements.
+ */
+function openingBalance(s: State, ids: ScenarioContext['ids'], clock: ScenarioContext['clock'], accountId: string, amount: number) {
+  const account = s.accounts[accountId]!
+  const now = clock.now()
+  const day = new Date(now)
+  const id = ids.prefixed('tr')
+  s.transfers[id] = {
+    id,
+    orgId: account.orgId,
+    accountId,
+    accountNumberId: account.rootAccountNumberId,
+    direction: 'inbound',
+    status: 'succeeded',
+    amount,
+    currency: account.currency,
+    comment: 'Opening balance (scenario)',
+    reference_id: null,
+    metadata: {},
+    counterparty: { holder_id: 'ND', holder_name: 'Scenario', account_number: allocateNumber(s, account.currency), account_type: account.currency === 'MXN' ? 'clabe' : 'checking_account', institution: null },
+    tracking_key: `${day.toISOString().slice(0, 10).replace(/-/g, '')}90735${String(s.trackingSeq++).padStart(17, '0')}`,
+    transactionDate: now,
+    postDate: Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate()),
+    receiptUrl: null,
+    returnReason: null,
+    plannedOutcome: 'succeeded',
+    returnFails: false,
+  }
+  s.orgs[account.orgId]!.transferIds.push(id)
+  account.available_balance += amount
+  const movementId = ids.prefixed('mov')
+  s.movements[movementId] = { id: movementId, orgId: account.orgId, accountId, amount, balance: account.available_balance, currency: account.currency, direction: 'inbound', resourceId: id, returnPairId: null, transactionDate: now }
+  account.movementIds.push(movementId)
 }

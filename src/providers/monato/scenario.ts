@@ -39,6 +39,24 @@ const clientSchema = z
     client_secret: z.string().min(16, 'must be at least 16 characters'),
     credential_id: uuid.optional(),
     accounts: z.array(accountSchema).optional(),
+    customers: z.array(z.object({ id: uuid, name: z.string().min(1).optional() }).strict()).optional(),
+    instruments: z
+      .array(
+        z
+          .object({
+            id: uuid.optional(),
+            customer_id: uuid.optional(),
+            alias: z.string().min(1).default('Scenario instrument'),
+            rfc: z.string().min(2).default('ND'),
+            holder_name: z.string().min(1).max(40),
+            clabe: z.string().regex(/^[0-9]{18}$/, 'must be an 18-digit CLABE').optional(),
+            card_number: z.string().regex(/^[0-9]{16}$/, 'must be a 16-digit card number').optional(),
+            bank_id: uuid.optional(),
+          })
+          .strict()
+          .refine((i) => (i.clabe === undefined) !== (i.card_number === undefined), 'exactly one of clabe or card_number'),
+      )
+      .optional(),
     webhooks: z
       .array(
         z
@@ -97,12 +115,35 @@ export function applyMonatoScenario(state: MonatoState, section: MonatoScenario,
       instrumentIds: [],
       webhookIds: [],
       transactionIds: [],
+      customers: {},
       createdAt: now,
     }
     const client = state.clients[c.id]!
     state.apiKeyIndex[hashApiKey(c.api_key)] = client.id
     if (!client.credentials.some((cr) => cr.secret === c.client_secret)) {
       client.credentials.push({ id: c.credential_id ?? ids.uuid(), secret: c.client_secret, status: 'ACTIVE', createdAt: now, updatedAt: now })
+    }
+    for (const cu of c.customers ?? []) client.customers[cu.id] = { id: cu.id, name: cu.name ?? 'Scenario customer' }
+    for (const i of c.instruments ?? []) {
+      const id = i.id ?? ids.uuid()
+      if (state.instruments[id]) continue
+      const number = i.clabe ?? i.card_number!
+      // a CLABE names its bank; a card needs one from the catalog
+      const bankId = i.bank_id ?? (i.clabe ? state.banks.find((b) => b.clabePrefix === number.slice(0, 3))?.id : undefined) ?? fincoPayId
+      state.instruments[id] = {
+        id,
+        clientId: client.id,
+        ownerId: i.customer_id ?? client.id,
+        customerId: i.customer_id ?? null,
+        alias: i.alias,
+        rfc: i.rfc,
+        kind: i.clabe ? 'clabe' : 'card',
+        number,
+        holderName: i.holder_name,
+        bankId,
+        createdAt: now,
+      }
+      client.instrumentIds.push(id)
     }
     for (const w of c.webhooks ?? []) {
       const id = w.id ?? ids.uuid()

@@ -19,6 +19,8 @@ export interface ClientRecord {
   instrumentIds: string[]
   webhookIds: string[]
   transactionIds: string[]
+  /** customers declared in scenarios (the API has no customer endpoints) */
+  customers: Record<string, { id: string; name: string }>
   createdAt: number
 }
 
