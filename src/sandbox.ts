@@ -74,13 +74,18 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { config } = options
   const modules = options.modules ?? defaultModules
   const logger = options.logger ?? createLogger(config.logLevel)
-  const clock = options.clock ?? createClock(config.clock)
+  const scenarios0 = options.scenarios ?? (await Promise.all(config.scenarios.map((f) => readScenario(modules, resolveScenarioPath(f)))))
+  // scenario settings (later files win) under explicit env vars of the same name
+  const fromScenarios: Record<string, string> = {}
+  for (const sc of scenarios0) for (const [k, v] of Object.entries(sc.settings ?? {})) if (v !== undefined) fromScenarios[k] = String(v)
+  const givenEnv = options.env ?? process.env
+  const env: NodeJS.ProcessEnv = { ...fromScenarios, ...Object.fromEntries(Object.entries(givenEnv).filter(([, v]) => v !== undefined && v !== '')) }
+  const clock = options.clock ?? createClock(givenEnv.CLOCK ? config.clock : ((fromScenarios.CLOCK as 'real' | 'manual' | undefined) ?? config.clock))
   const ids = options.ids ?? createIds(clock.now)
-  const env = options.env ?? process.env
   const coreSettings = readCoreSettings(env)
 
   const specs = await Promise.all(modules.map((m) => loadSpec(fromRoot(m.specFile))))
-  let scenarios = options.scenarios ?? (await Promise.all(config.scenarios.map((f) => readScenario(modules, resolveScenarioPath(f)))))
+  let scenarios = scenarios0
 
   // `core` holds what belongs to no provider: scheduled jobs, idempotency records, webhook deliveries
   const initial = (): SandboxState => ({

@@ -139,3 +139,29 @@ describe('the shipped scenarios', () => {
     await sb.close()
   })
 })
+
+describe('settings in scenario files', () => {
+  it('set the clock mode and provider settings, under explicit env vars of the same name', async () => {
+    const { createSandbox } = await import('../src/sandbox.js')
+    const { loadConfig } = await import('../src/config.js')
+    const { createLogger } = await import('../src/core/logger.js')
+    const scenario = parseScenario(defaultModules, { settings: { CLOCK: 'manual', FINTOC_SETTLE_DELAY_MS: 0, FINTOC_JWS: 'off', WEBHOOK_MAX_RETRIES: 2 } }, 'settings.json')
+    const sandbox = await createSandbox({ config: loadConfig({}), scenarios: [scenario], env: { FINTOC_JWS: 'enforce' }, logger: createLogger('silent') })
+    expect(sandbox.clock.mode()).toBe('manual')
+    const { default: supertest } = await import('supertest')
+    const http = supertest(sandbox.app)
+    const account = (await http.get('/fintoc/v2/accounts').set('Authorization', 'sk_test_settings')).body[0]
+    // FINTOC_JWS=enforce from the env wins over the scenario's off
+    const unsigned = await http.post('/fintoc/v2/transfers').set('Authorization', 'sk_test_settings').send({ amount: 1, currency: 'MXN', account_id: account.id, counterparty: { account_number: '735969000000203297' } })
+    expect(fintocError(unsigned.body).code).toBe('missing_jws_signature_header')
+    // FINTOC_SETTLE_DELAY_MS=0 from the scenario: an advance of 0 settles
+    const t = (await http.post('/fintoc/v2/simulate/receive_transfer').set('Authorization', 'sk_test_settings').send({ account_number_id: account.root_account_number_id, amount: 5, currency: 'MXN' })).body
+    await http.post('/__admin/clock/advance').send({ ms: 0 })
+    expect((await http.get(`/fintoc/v2/transfers/${t.id}`).set('Authorization', 'sk_test_settings')).body.status).toBe('succeeded')
+    await sandbox.close()
+  })
+
+  it('reject unknown settings by JSON path', () => {
+    expect(() => parseScenario(defaultModules, { settings: { SETTLE_FAST: true } }, 's.json')).toThrow(/\$\.settings/)
+  })
+})

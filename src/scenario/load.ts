@@ -15,7 +15,22 @@ export class ScenarioError extends Error {
   }
 }
 
-export type Scenario = Record<string, unknown> & { $schema?: string; faults?: FaultRuleInput[] }
+/** sandbox settings a scenario may carry; env vars of the same name take precedence */
+export const ScenarioSettingsSchema = z
+  .object({
+    CLOCK: z.enum(['real', 'manual']).optional(),
+    FINTOC_SETTLE_DELAY_MS: z.number().int().min(0).optional(),
+    MONATO_SETTLE_DELAY_MS: z.number().int().min(0).optional(),
+    WEBHOOK_TIMEOUT_MS: z.number().int().min(1).optional(),
+    WEBHOOK_MAX_RETRIES: z.number().int().min(0).max(50).optional(),
+    WEBHOOK_FIRST_RETRY_MS: z.number().int().min(0).optional(),
+    FINTOC_JWS: z.enum(['enforce', 'off']).optional(),
+    MONATO_CLABE_CHECK: z.enum(['on', 'off']).optional(),
+    MONATO_IDEMPOTENCY: z.enum(['lenient', 'strict']).optional(),
+  })
+  .strict()
+
+export type Scenario = Record<string, unknown> & { $schema?: string; faults?: FaultRuleInput[]; settings?: z.infer<typeof ScenarioSettingsSchema> }
 
 export function scenarioSchema(modules: ProviderModule[]) {
   return z
@@ -23,6 +38,7 @@ export function scenarioSchema(modules: ProviderModule[]) {
       $schema: z.string().optional(),
       description: z.string().optional(),
       faults: z.array(FaultRuleSchema).optional(),
+      settings: ScenarioSettingsSchema.optional(),
       ...Object.fromEntries(modules.map((m) => [m.name, m.scenarioSchema.optional()])),
     })
     .strict()
