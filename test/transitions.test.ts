@@ -56,3 +56,21 @@ describe('forced transitions', () => {
     expect(JSON.parse(hook.received[0]!.body).body.reason).toBe('CANCELLED_ACCOUNT')
   })
 })
+
+describe('forced transitions of verifications and payment intents', () => {
+  it('follow their tables and emit their events', async () => {
+    await sb.http.post('/fintoc/v1/webhook_endpoints').set('Authorization', KEY).send({ url: hook.url, enabled_events: ['*'] })
+    const v = (await sb.http.post('/fintoc/v2/account_verifications').set('Authorization', KEY).send({ account_number: '012180015530983477' })).body
+    expect((await transition(`fintoc/account_verifications/${v.id}`, { to: 'failed', reason: 'forced' })).body).toMatchObject({ status: 'failed', reason: 'forced' })
+    expect((await transition(`fintoc/account_verifications/${v.id}`, { to: 'succeeded' })).status).toBe(409)
+    const p = (await sb.http.post('/fintoc/v1/payment_intents').set('Authorization', KEY).send({ amount: 1000, currency: 'MXN' })).body
+    expect((await transition(`fintoc/payment_intents/${p.id}`, { to: 'succeeded' })).status).toBe(409)
+    await sb.http.post(`/__admin/fintoc/payment_intents/${p.id}/pay`).send({ account: '5555555555' })
+    expect((await transition(`fintoc/payment_intents/${p.id}`, { to: 'pending' })).body.status).toBe('pending')
+    expect((await transition(`fintoc/payment_intents/${p.id}`, { to: 'failed' })).body.status).toBe('failed')
+    // the planned outcome no longer applies
+    await sb.http.post('/__admin/clock/advance').send({ ms: 60 * 60 * 1000 })
+    expect((await sb.http.get(`/fintoc/v1/payment_intents/${p.id}`).set('Authorization', KEY)).body.status).toBe('failed')
+    expect(hook.received.map((x) => JSON.parse(x.body).type)).toEqual(['account_verification.failed', 'payment_intent.pending', 'payment_intent.failed'])
+  })
+})

@@ -9,6 +9,7 @@ import { ACCOUNT_TRANSITIONS, transitionAccount } from './accounts.js'
 import { orgForKey } from './auth.js'
 import { readPublicKey } from './jws.js'
 import type { Money } from './money.js'
+import { type createVerifications, verificationJson } from './verifications.js'
 import { type createPaymentIntents, paymentIntentJson } from './payment-intents.js'
 import { transferJson } from './wire.js'
 import type { FintocState } from './state.js'
@@ -30,7 +31,14 @@ const PayBody = z
   })
   .strict()
 
-export function createFintocAdmin(state: StateSlice<FintocState>, ids: IdGenerator, clock: Clock, intents: ReturnType<typeof createPaymentIntents>, money: Money): Router {
+export function createFintocAdmin(
+  state: StateSlice<FintocState>,
+  ids: IdGenerator,
+  clock: Clock,
+  intents: ReturnType<typeof createPaymentIntents>,
+  money: Money,
+  verifications: ReturnType<typeof createVerifications>,
+): Router {
   const router = express.Router()
 
   // registers a JWS public key for the key's organization (created if it is new)
@@ -79,6 +87,23 @@ export function createFintocAdmin(state: StateSlice<FintocState>, ids: IdGenerat
     const t = state.data.transfers[id]!
     if (!done) throw new AdminError(409, `Transfer ${id} is ${t.direction} and ${t.status}: it cannot become ${body.to}`)
     res.json(transferJson(state.data, t, 'test'))
+  })
+
+  router.post('/account_verifications/:id/transition', async (req, res) => {
+    const body = parseAdminBody(z.object({ to: z.enum(['succeeded', 'failed']), reason: z.string().min(1).optional() }), req.body)
+    const id = req.params.id!
+    if (!state.data.verifications[id]) throw new AdminError(404, `No such account_verification: ${id}`)
+    if (!(await state.update((s, tools) => verifications.force(s, tools, id, body.to, body.reason)))) throw new AdminError(409, `Account verification ${id} is not pending`)
+    res.json(verificationJson(state.data.verifications[id]!, 'test'))
+  })
+
+  router.post('/payment_intents/:id/transition', async (req, res) => {
+    const body = parseAdminBody(z.object({ to: z.enum(['succeeded', 'failed', 'rejected', 'pending', 'expired']) }), req.body)
+    const id = req.params.id!
+    const p = state.data.paymentIntents[id]
+    if (!p) throw new AdminError(404, `No such payment_intent: ${id}`)
+    if (!(await state.update((s, tools) => intents.force(s, tools, id, body.to)))) throw new AdminError(409, `Payment intent ${id} is ${p.status}: it cannot become ${body.to}`)
+    res.json(paymentIntentJson(state.data.paymentIntents[id]!, 'test'))
   })
 
   // the widget stand-in: what a payer would type, for a payment intent of any organization

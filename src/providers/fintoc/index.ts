@@ -44,7 +44,7 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
     const provider: Provider<FintocPrincipal> = {
       name: 'fintoc',
       authenticate: createFintocAuth(state, ids, clock, createJwsGuard(state, settings)),
-      admin: createFintocAdmin(state, ids, clock, intents, money),
+      admin: createFintocAdmin(state, ids, clock, intents, money, verifications),
       pages: createWidgetRoutes(state, intents),
       idempotency: fintocIdempotency,
       formatError: formatFintocError,

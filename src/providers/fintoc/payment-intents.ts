@@ -178,6 +178,20 @@ export function createPaymentIntents(ids: IdGenerator, clock: Clock, emit: Emit)
       return p
     },
 
+    /** the control API's forced transition; false when the table does not allow it */
+    force(s: FintocState, tools: UpdateTools, id: string, to: PaymentIntentStatus): boolean {
+      const p = s.paymentIntents[id]
+      if (!p) return false
+      if (p.status === 'created' && to === 'expired') move(s, tools, p, 'expire')
+      else if (p.status === 'in_progress' && to === 'pending') move(s, tools, p, 'hold')
+      else if ((p.status === 'in_progress' && (to === 'succeeded' || to === 'failed' || to === 'rejected')) || (p.status === 'pending' && (to === 'succeeded' || to === 'failed'))) {
+        finish(s, tools, p, to)
+      } else return false
+      // a forced outcome replaces the planned one
+      p.plan = null
+      return true
+    },
+
     resolve(s: FintocState, tools: UpdateTools, id: string) {
       const p = s.paymentIntents[id]
       if (!p?.plan) return

@@ -45,6 +45,12 @@ export const verificationJson = (v: VerificationRecord, mode: 'test' | 'live') =
 }
 
 export function createVerifications(deps: { ids: IdGenerator; clock: Clock; settleDelayMs: number; rules: () => OutcomeRule[]; emit: Emit }) {
+  function finish(s: FintocState, tools: UpdateTools, v: VerificationRecord, action: 'succeed' | 'fail', reason?: string) {
+    if (action === 'fail') v.reason = reason ?? 'account_not_found'
+    v.status = VERIFICATION_TRANSITIONS[v.status][action]!
+    deps.emit(s, tools, v.orgId, EVENTS[action], verificationJson(v, 'test'))
+  }
+
   return {
     create(s: FintocState, tools: UpdateTools, orgId: string, accountNumber: string): VerificationRecord {
       if (!isValidClabe(accountNumber)) {
@@ -71,10 +77,15 @@ export function createVerifications(deps: { ids: IdGenerator; clock: Clock; sett
       const v = s.verifications[id]
       if (v?.status !== 'pending') return
       const rule = matchOutcome(deps.rules(), 'verification', v.accountNumber, 1)
-      const action = rule?.outcome === 'failed' ? 'fail' : 'succeed'
-      if (action === 'fail') v.reason = rule?.reason ?? 'account_not_found'
-      v.status = VERIFICATION_TRANSITIONS[v.status][action]!
-      deps.emit(s, tools, v.orgId, EVENTS[action], verificationJson(v, 'test'))
+      finish(s, tools, v, rule?.outcome === 'failed' ? 'fail' : 'succeed', rule?.reason)
+    },
+
+    /** the control API's forced transition; false when the table does not allow it */
+    force(s: FintocState, tools: UpdateTools, id: string, to: 'succeeded' | 'failed', reason?: string): boolean {
+      const v = s.verifications[id]
+      if (v?.status !== 'pending') return false
+      finish(s, tools, v, to === 'failed' ? 'fail' : 'succeed', reason)
+      return true
     },
   }
 }
