@@ -4,9 +4,10 @@
 #   docker run --rm -p 4010:4010 fintoc-monato-mock
 #
 # Extra scenarios: mount them next to the shipped ones and point SCENARIO at them, e.g.
-#   docker run --rm -p 4010:4010 -v "$PWD/my-scenarios:/app/data/custom:ro" \
-#     -e SCENARIO=data/scenarios/default.json,data/custom/mine.json fintoc-monato-mock
-# Do not mount over /app/data itself: that hides data/scenarios/default.json.
+#   docker run --rm -p 4010:4010 -v "$PWD/my-data:/app/data" \
+#     -e SCENARIO=data/scenarios/default.json,data/mine.json -e DATA_FILE=data/state.json fintoc-monato-mock
+# Mounting over /app/data is fine: the shipped scenarios are also embedded in /app/.embedded and
+# relative scenario paths fall back to them.
 # State that must survive a restart: -v "$PWD/state:/state" -e DATA_FILE=/state/db.json
 # (the host directory must be writable by uid 1000, the image's `node` user).
 #
@@ -32,6 +33,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY specs/ ./specs/
 COPY data/ ./data/
+COPY data/ ./.embedded/data/
 USER node
 EXPOSE 4010
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4010) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

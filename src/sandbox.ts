@@ -63,11 +63,14 @@ export interface Sandbox {
 
 export const VERSION: string = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')).version
 
-/** relative scenario paths are looked up in the working directory, then in the package */
+/**
+ * Relative scenario paths are looked up in the working directory, then in the package, then in the
+ * image's embedded copy (so a volume mounted over /app/data does not hide the shipped scenarios).
+ */
 export function resolveScenarioPath(file: string): string {
   if (path.isAbsolute(file)) return file
-  const local = path.resolve(file)
-  return existsSync(local) ? local : fromRoot(file)
+  const candidates = [path.resolve(file), fromRoot(file), fromRoot('.embedded', file)]
+  return candidates.find((c) => existsSync(c)) ?? fromRoot(file)
 }
 
 export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {

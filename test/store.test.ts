@@ -50,3 +50,14 @@ describe('store', () => {
     await second.close()
   })
 })
+
+describe('a DATA_FILE that does not exist yet', () => {
+  it('is seeded from the scenarios and written at boot', async () => {
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'fmm-')), 'fresh.json')
+    const sb = await makeSandbox({ env: { DATA_FILE: file } })
+    const saved = JSON.parse(await readFile(file, 'utf8'))
+    expect(Object.keys(saved.monato.clients)).toEqual(['c2d1d1e3-3340-4170-980e-e9269bbbc551'])
+    expect(sb.logs()).not.toMatch(/state restored/)
+    await sb.close()
+  })
+})

@@ -20,9 +20,10 @@ export interface Store<T> {
 export async function createStore<T extends object>(initial: () => T, file?: string): Promise<{ store: Store<T>; restored: boolean }> {
   const adapter: Adapter<T> = file ? new JSONFile<T>(file) : new Memory<T>()
   const db = new Low<T>(adapter, initial())
-  await db.read()
-  const restored = Boolean(file) && db.data !== null && Object.keys(db.data).length > 0
-  if (!restored) db.data = initial()
+  // lowdb keeps its default data when the file is missing: ask the adapter what is really on disk
+  const onDisk = await adapter.read()
+  const restored = onDisk !== null && typeof onDisk === 'object' && Object.keys(onDisk).length > 0
+  db.data = restored ? onDisk : initial()
 
   let writing: Promise<void> | undefined
   let queued: Promise<void> | undefined

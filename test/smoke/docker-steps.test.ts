@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -131,5 +131,31 @@ describe('Dockerfile', () => {
     expect(exit, logs).toEqual({ code: 0, signal: null })
     timings.push({ what: 'SIGTERM until exit 0', ms: performance.now() - stopStart })
     expect((await runHealthcheck()).code, 'HEALTHCHECK once the server is gone').not.toBe(0)
+  })
+
+  it('still boots with the default scenario when an empty volume is mounted over /app/data', async () => {
+    expect(app, 'the stages were replayed').toBeDefined()
+    // what `-v $PWD/empty:/app/data` leaves: an empty directory where the shipped scenarios were
+    const data = path.join(app!, 'data')
+    renameSync(data, `${data}.hidden`)
+    mkdirSync(data)
+    try {
+      const env = { ...hostEnv(), ...final.env, PORT: String(await freePort()), DATA_FILE: 'data/state.json' }
+      const [command = '', ...args] = argv
+      const child = spawn(command, args, { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      let health: Response | undefined
+      const deadline = Date.now() + 30_000
+      while (!health && Date.now() < deadline && child.exitCode === null) {
+        health = await fetch(`http://127.0.0.1:${env.PORT}/health`).catch(() => sleep(100).then(() => undefined))
+      }
+      expect(health?.status).toBe(200)
+      child.kill('SIGTERM')
+      expect(await exitOf(child)).toEqual({ code: 0, signal: null })
+      // the state went to the mounted volume
+      expect(existsSync(path.join(data, 'state.json'))).toBe(true)
+    } finally {
+      rmSync(data, { recursive: true, force: true })
+      renameSync(`${data}.hidden`, data)
+    }
   })
 })
