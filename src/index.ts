@@ -46,6 +46,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
   const clock = createClock(config.clock)
   const sandbox = await createSandbox({ config, clock, scenarios, logger: createLogger(config.logLevel), env: { ...options.env } })
   const server = createServer(sandbox.app)
+  server.on('clientError', sandbox.onClientError)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(config.port, host, () => resolve())

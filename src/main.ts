@@ -28,6 +28,7 @@ async function main() {
   })
 
   const server = createServer(sandbox.app)
+  server.on('clientError', sandbox.onClientError)
   server.on('error', (err: NodeJS.ErrnoException) => {
     fail(err.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use` : err.message)
   })

@@ -6,7 +6,9 @@ import type { Config } from './config.js'
 import { type Clock, createClock } from './core/clock.js'
 import { mountProvider } from './core/http/mount.js'
 import { createIds, type IdGenerator } from './core/ids.js'
+import type { ApiError } from './core/errors.js'
 import { createFaults } from './core/faults.js'
+import { createClientErrorHandler } from './core/http/client-error.js'
 import { createJournal } from './core/journal.js'
 import { createIdempotency, type IdempotencyState, initialIdempotencyState } from './core/idempotency.js'
 import { createScheduler, initialJobsState, type JobsState, type Scheduler } from './core/scheduler.js'
@@ -21,7 +23,7 @@ import { createValidators } from './core/spec/validate.js'
 import { createStore, type Store } from './core/store.js'
 import { fromRoot } from './paths.js'
 import { defaultModules } from './providers/index.js'
-import type { ProviderModule, StateSlice } from './providers/types.js'
+import type { ErrorResponse, ProviderModule, StateSlice } from './providers/types.js'
 import { parseScenario, readScenario, type Scenario } from './scenario/load.js'
 
 // Composition root shared by main.ts and tests: specs, store, scenarios, providers, app.
@@ -58,6 +60,8 @@ export interface Sandbox {
   providers: MountedProvider[]
   scheduler: Scheduler
   webhooks: Webhooks
+  /** attach to the HTTP server's `clientError`: parser-level refusals in the provider's envelope */
+  onClientError: ReturnType<typeof createClientErrorHandler>
   close(): Promise<void>
 }
 
@@ -141,6 +145,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     clock,
     update: (fn) => store.update((state) => fn((state.core as { idempotency: IdempotencyState }).idempotency)),
   })
+  const formatters: Record<string, (err: ApiError) => ErrorResponse> = {}
   const faults = createFaults(ids)
   const loadFaults = () => {
     faults.clear()
@@ -173,6 +178,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       webhookPolicy: (policy) => webhooks.registerPolicy(m.name, policy),
     })
     const operations = extractOperations(specs[i]!)
+    formatters[m.name] = (err) => provider.formatError(err)
     const router = mountProvider({ provider, operations, validators: createValidators(operations), generate, idempotency, logger, faults })
     return { name: m.name, router, operationCount: operations.length, admin: provider.admin, pages: provider.pages }
   })
@@ -215,6 +221,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     providers,
     scheduler,
     webhooks,
+    onClientError: createClientErrorHandler(formatters),
     close: async () => {
       scheduler.stop()
       await store.flush()
