@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js'
 import type { IdGenerator } from '../../core/ids.js'
 import type { UpdateTools } from '../types.js'
 import { centsToAmount, monatoIsoTimestamp } from './format.js'
+import { notify } from './notify.js'
 import type { AccountRecord, MonatoState, TransactionRecord } from './state.js'
 
 // The credit leg of any money that arrives in a sandbox account (SPEI or book-to-book): balance,
@@ -75,10 +76,7 @@ export function createCredits(deps: { ids: IdGenerator; clock: Clock; webhookUrl
         owner_id: account.ownerId,
       },
     })
-    for (const w of s.clients[account.clientId]!.webhookIds.map((id) => s.webhooks[id]!)) {
-      if (w.deletedAt === null && w.status === 'ACTIVE' && w.type === 'MONEY_IN') tools.deliver({ eventId: t.id, eventType: 'MONEY_IN', resourceId: t.id, endpointId: w.id, url: w.url, body })
-    }
-    if (deps.webhookUrl) tools.deliver({ eventId: t.id, eventType: 'MONEY_IN', resourceId: t.id, endpointId: null, url: deps.webhookUrl, body })
+    notify(s, tools, { clientId: account.clientId, type: 'MONEY_IN', resourceId: t.id, body }, deps.webhookUrl)
     return t
   }
 }

@@ -4,6 +4,7 @@ import type { IdGenerator } from '../../core/ids.js'
 import type { UpdateTools } from '../types.js'
 import { localDate } from './credits.js'
 import { monatoIsoTimestamp, monatoTimestamp } from './format.js'
+import { notify } from './notify.js'
 import type { CepRecord, MonatoState, TransactionRecord } from './state.js'
 import type { createTransactions } from './transactions.js'
 
@@ -69,10 +70,7 @@ export function createPenny(deps: { ids: IdGenerator; clock: Clock; settleDelayM
         external_reference: t.externalReference,
       },
     })
-    for (const w of s.clients[t.clientId]!.webhookIds.map((id) => s.webhooks[id]!)) {
-      if (w.deletedAt === null && w.status === 'ACTIVE' && w.type === 'CEP') tools.deliver({ eventId: t.id, eventType: 'CEP', resourceId: t.id, endpointId: w.id, url: w.url, body })
-    }
-    if (deps.webhookUrl) tools.deliver({ eventId: t.id, eventType: 'CEP', resourceId: t.id, endpointId: null, url: deps.webhookUrl, body })
+    notify(s, tools, { clientId: t.clientId, type: 'CEP', resourceId: t.id, body }, deps.webhookUrl)
   }
 
   function moveCep(s: MonatoState, tools: UpdateTools, t: TransactionRecord, to: CepRecord['status']) {

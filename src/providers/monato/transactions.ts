@@ -4,6 +4,7 @@ import type { IdGenerator } from '../../core/ids.js'
 import type { UpdateTools } from '../types.js'
 import { amountToCents, centsToAmount, monatoIsoTimestamp, monatoTimestamp } from './format.js'
 import type { Credit } from './credits.js'
+import { notify } from './notify.js'
 import { dataCepJson } from './penny.js'
 import type { AccountRecord, MonatoState, TransactionRecord, TransactionStatus } from './state.js'
 
@@ -86,13 +87,7 @@ export function createTransactions(deps: { ids: IdGenerator; clock: Clock; settl
         update_at: monatoIsoTimestamp(now),
       },
     })
-    const client = s.clients[t.clientId]!
-    for (const w of client.webhookIds.map((id) => s.webhooks[id]!)) {
-      if (w.deletedAt === null && w.status === 'ACTIVE' && w.type === 'STATUS_UPDATE') {
-        tools.deliver({ eventId: t.id, eventType: 'STATUS_UPDATE', resourceId: t.id, endpointId: w.id, url: w.url, body })
-      }
-    }
-    if (deps.webhookUrl) tools.deliver({ eventId: t.id, eventType: 'STATUS_UPDATE', resourceId: t.id, endpointId: null, url: deps.webhookUrl, body })
+    notify(s, tools, { clientId: t.clientId, type: 'STATUS_UPDATE', resourceId: t.id, body }, deps.webhookUrl)
   }
 
   /** a SPEI debit from `source`: the amount is held at once and the transfer settles later */
