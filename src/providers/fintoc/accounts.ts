@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js'
 import { ApiError } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
-import { notFound } from './errors.js'
+import { ownedBy } from './errors.js'
 import { allocateNumber } from './numbers.js'
 import type { AccountNumberRecord, AccountRecord, FintocState } from './state.js'
 
@@ -51,18 +51,13 @@ export function createAccounts(ids: IdGenerator, clock: Clock) {
     return n
   }
 
-  const owned = <T extends { orgId: string }>(record: T | undefined, orgId: string, what: string, id: string, param = 'id'): T => {
-    if (record?.orgId !== orgId) throw new ApiError('not_found', `No such ${what}: ${id}`, { param })
-    return record
-  }
-
   return {
     /** a new account in the entity's name, with its own root account number */
     /** `id`: scenario files may fix ids so tests can reference them */
     createAccount(s: FintocState, orgId: string, body: { description: string; entity_id?: string }, id?: string): AccountRecord {
       const org = s.orgs[orgId]!
       const entityId = body.entity_id ?? org.entityIds[0]!
-      owned(s.entities[entityId], orgId, 'entity', entityId, 'entity_id')
+      ownedBy(s.entities[entityId], orgId, 'entity', entityId, 'entity_id')
       // new accounts share the organization's country, hence its currency
       const currency = s.accounts[org.accountIds[0]!]!.currency
       const account: AccountRecord = {
@@ -85,21 +80,20 @@ export function createAccounts(ids: IdGenerator, clock: Clock) {
     },
 
     updateAccount(s: FintocState, orgId: string, id: string, body: { description?: string }): AccountRecord {
-      const account = owned(s.accounts[id], orgId, 'account', id)
+      const account = ownedBy(s.accounts[id], orgId, 'account', id)
       if (account.is_root) throw new ApiError('method_not_allowed', 'The root account cannot be modified', { code: 'operation_not_allowed' })
       if (body.description !== undefined) account.description = body.description
       return account
     },
 
     createAccountNumber(s: FintocState, orgId: string, body: { account_id: string; description?: string; metadata?: Record<string, unknown> }, id?: string): AccountNumberRecord {
-      const account = owned(s.accounts[body.account_id], orgId, 'account', body.account_id, 'account_id')
+      const account = ownedBy(s.accounts[body.account_id], orgId, 'account', body.account_id, 'account_id')
       if (account.status === 'closed') throw new ApiError('forbidden', `Account ${account.id} is closed`, { code: 'account_not_active' })
       return newAccountNumber(s, account, body.description ?? null, body.metadata ?? {}, false, id)
     },
 
     updateAccountNumber(s: FintocState, orgId: string, id: string, body: { description?: string | null; status?: 'enabled' | 'disabled'; metadata?: Record<string, unknown> }): AccountNumberRecord {
-      const n = s.accountNumbers[id]
-      if (n?.orgId !== orgId) throw notFound('account_number', id)
+      const n = ownedBy(s.accountNumbers[id], orgId, 'account_number', id)
       if (body.status) transitionAccountNumber(n, body.status)
       if (body.description !== undefined) n.description = body.description
       if (body.metadata !== undefined) n.metadata = body.metadata

@@ -50,5 +50,10 @@ export function formatFintocError(err: ApiError, _operation?: Operation): ErrorR
   return { status: err.status, body: { error: { type, code, message, param, doc_url: docUrl(type) } } }
 }
 
-export const notFound = (what: string, id: string) =>
-  new ApiError('not_found', `No such ${what}: ${id}`, { param: 'id' })
+export const notFound = (what: string, id: string, param = 'id') => new ApiError('not_found', `No such ${what}: ${id}`, { param })
+
+/** the record if it belongs to the organization; otherwise Fintoc's 404, naming the param the id came in */
+export function ownedBy<T extends { orgId: string }>(record: T | undefined, orgId: string, what: string, id: string, param = 'id'): T {
+  if (record?.orgId !== orgId) throw notFound(what, id, param)
+  return record
+}

@@ -1,6 +1,6 @@
 import type { Handler, RequestContext, StateSlice } from '../types.js'
 import type { FintocPrincipal } from './auth.js'
-import { notFound } from './errors.js'
+import { notFound, ownedBy } from './errors.js'
 import type { Money, SimulateBody, TransferBody } from './money.js'
 import { cursorList, timeWindow } from './pagination.js'
 import type { FintocState, TransferRecord } from './state.js'
@@ -29,8 +29,7 @@ export function createMoneyHandlers(state: StateSlice<FintocState>, money: Money
       return { body: json(t, ctx) }
     },
     getTransfer: (ctx) => {
-      const t = state.data.transfers[ctx.params.id!]
-      if (t?.orgId !== ctx.principal.orgId) throw notFound('transfer', ctx.params.id!)
+      const t = ownedBy(state.data.transfers[ctx.params.id!], ctx.principal.orgId, 'transfer', ctx.params.id!)
       return { body: json(t, ctx) }
     },
     listTransfers: (ctx) => {
@@ -49,8 +48,7 @@ export function createMoneyHandlers(state: StateSlice<FintocState>, money: Money
     },
     listMovements: (ctx) => {
       const s = state.data
-      const account = s.accounts[ctx.params.account_id!]
-      if (account?.orgId !== ctx.principal.orgId) throw notFound('account', ctx.params.account_id!)
+      const account = ownedBy(s.accounts[ctx.params.account_id!], ctx.principal.orgId, 'account', ctx.params.account_id!, 'account_id')
       const inWindow = timeWindow(ctx.query)
       const movements = [...account.movementIds].reverse().map((id) => s.movements[id]!).filter((m) => inWindow(m.transactionDate))
       return cursorList(ctx, movements.map((m) => movementJson(m, ctx.principal.mode)))
@@ -61,8 +59,7 @@ export function createMoneyHandlers(state: StateSlice<FintocState>, money: Money
       return { body: movementJson(m, ctx.principal.mode) }
     },
     getEvent: (ctx) => {
-      const e = state.data.events[ctx.params.id!]
-      if (e?.orgId !== ctx.principal.orgId) throw notFound('event', ctx.params.id!)
+      const e = ownedBy(state.data.events[ctx.params.id!], ctx.principal.orgId, 'event', ctx.params.id!)
       return { body: eventJson(e, ctx.principal.mode) }
     },
   }

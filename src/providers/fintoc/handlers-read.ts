@@ -1,6 +1,6 @@
 import type { Handler, RequestContext } from '../types.js'
 import type { FintocPrincipal } from './auth.js'
-import { notFound } from './errors.js'
+import { ownedBy } from './errors.js'
 import { cursorList } from './pagination.js'
 import type { FintocState } from './state.js'
 import { accountJson, accountNumberJson, entityJson } from './wire.js'
@@ -12,7 +12,6 @@ type Ctx = RequestContext<FintocPrincipal>
 
 export function createReadHandlers(state: { readonly data: FintocState }): Record<string, Handler<FintocPrincipal>> {
   const org = (ctx: Ctx) => state.data.orgs[ctx.principal.orgId]!
-  const owned = <T extends { orgId: string }>(ctx: Ctx, record: T | undefined): record is T => record?.orgId === ctx.principal.orgId
 
   return {
     listEntities: (ctx) => {
@@ -20,8 +19,7 @@ export function createReadHandlers(state: { readonly data: FintocState }): Recor
       return cursorList(ctx, [...org(ctx).entityIds].reverse().map((id) => entityJson(s.entities[id]!, ctx.principal.mode)))
     },
     getEntity: (ctx) => {
-      const e = state.data.entities[ctx.params.id!]
-      if (!owned(ctx, e)) throw notFound('entity', ctx.params.id!)
+      const e = ownedBy(state.data.entities[ctx.params.id!], ctx.principal.orgId, 'entity', ctx.params.id!)
       return { body: entityJson(e, ctx.principal.mode) }
     },
     listAccounts: (ctx) => {
@@ -32,8 +30,7 @@ export function createReadHandlers(state: { readonly data: FintocState }): Recor
     },
     getAccount: (ctx) => {
       const s = state.data
-      const a = s.accounts[ctx.params.id!]
-      if (!owned(ctx, a)) throw notFound('account', ctx.params.id!)
+      const a = ownedBy(s.accounts[ctx.params.id!], ctx.principal.orgId, 'account', ctx.params.id!)
       return { body: accountJson(s, a, ctx.principal.mode) }
     },
     listAccountNumbers: (ctx) => {
@@ -46,8 +43,7 @@ export function createReadHandlers(state: { readonly data: FintocState }): Recor
       return cursorList(ctx, numbers.map((n) => accountNumberJson(n, ctx.principal.mode)))
     },
     getAccountNumber: (ctx) => {
-      const n = state.data.accountNumbers[ctx.params.id!]
-      if (!owned(ctx, n)) throw notFound('account_number', ctx.params.id!)
+      const n = ownedBy(state.data.accountNumbers[ctx.params.id!], ctx.principal.orgId, 'account_number', ctx.params.id!)
       return { body: accountNumberJson(n, ctx.principal.mode) }
     },
   }

@@ -1,7 +1,7 @@
 import type { Handler, StateSlice } from '../types.js'
 import type { createAccounts } from './accounts.js'
 import type { FintocPrincipal } from './auth.js'
-import { notFound } from './errors.js'
+import { ownedBy } from './errors.js'
 import { cursorList, timeWindow } from './pagination.js'
 import type { FintocState } from './state.js'
 import { type createVerifications, verificationJson } from './verifications.js'
@@ -37,8 +37,7 @@ export function createWriteHandlers(
       return { body: verificationJson(v, ctx.principal.mode) }
     },
     getAccountVerification: (ctx) => {
-      const v = state.data.verifications[ctx.params.id!]
-      if (v?.orgId !== ctx.principal.orgId) throw notFound('account_verification', ctx.params.id!)
+      const v = ownedBy(state.data.verifications[ctx.params.id!], ctx.principal.orgId, 'account_verification', ctx.params.id!)
       return { body: verificationJson(v, ctx.principal.mode) }
     },
     listAccountVerifications: (ctx) => {

@@ -4,7 +4,7 @@ import { ApiError } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
 import { institutionForClabe } from '../../core/spei.js'
 import type { UpdateTools } from '../types.js'
-import { notFound } from './errors.js'
+import { notFound, ownedBy } from './errors.js'
 import type { Emit } from './events.js'
 import { matchOutcome, type OutcomeRule } from './outcomes.js'
 import type { AccountRecord, Counterparty, FintocState, TransferRecord, TransferStatus } from './state.js'
@@ -65,12 +65,6 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
     return `${d}90735${String(s.trackingSeq++).padStart(17, '0')}`
   }
 
-  function ownedAccount(s: FintocState, orgId: string, accountId: string, param: string) {
-    const account = s.accounts[accountId]
-    if (account?.orgId !== orgId) throw new ApiError('not_found', `No such account: ${accountId}`, { param })
-    return account
-  }
-
   function newTransfer(s: FintocState, base: Omit<TransferRecord, 'id' | 'tracking_key' | 'transactionDate' | 'postDate' | 'receiptUrl' | 'returnReason' | 'status'>): TransferRecord {
     const t: TransferRecord = {
       ...base,
@@ -89,8 +83,7 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
 
   return {
     simulateInbound(s: FintocState, tools: UpdateTools, orgId: string, body: SimulateBody): TransferRecord {
-      const number = s.accountNumbers[body.account_number_id]
-      if (number?.orgId !== orgId) throw new ApiError('not_found', `No such account_number: ${body.account_number_id}`, { param: 'account_number_id' })
+      const number = ownedBy(s.accountNumbers[body.account_number_id], orgId, 'account_number', body.account_number_id, 'account_number_id')
       const account = s.accounts[number.account_id]!
       const currency = upper(body.currency)
       if (account.status === 'closed') throw new ApiError('forbidden', `Account ${account.id} is closed and cannot receive transfers`, { code: 'account_not_active' })
@@ -123,7 +116,7 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
     },
 
     createOutbound(s: FintocState, tools: UpdateTools, orgId: string, body: TransferBody): TransferRecord {
-      const account = ownedAccount(s, orgId, body.account_id, 'account_id')
+      const account = ownedBy(s.accounts[body.account_id], orgId, 'account', body.account_id, 'account_id')
       const currency = upper(body.currency)
       const cp = body.counterparty
       if (account.status !== 'active') throw new ApiError('forbidden', `Account ${account.id} is ${account.status} and cannot send transfers`, { code: 'account_not_active' })
@@ -169,8 +162,7 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
     },
 
     requestReturn(s: FintocState, tools: UpdateTools, orgId: string, transferId: string): TransferRecord {
-      const t = s.transfers[transferId]
-      if (t?.orgId !== orgId) throw notFound('transfer', transferId)
+      const t = ownedBy(s.transfers[transferId], orgId, 'transfer', transferId, 'transfer_id')
       if (t.direction !== 'inbound') throw new ApiError('conflict', `Transfer ${t.id} is outbound: only inbound transfers can be returned`, { code: 'invalid_transfer_direction' })
       assertTransition(t, 'request_return')
       const account = s.accounts[t.accountId]!

@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js'
 import { ApiError } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
 import type { UpdateTools } from '../types.js'
+import { ownedBy } from './errors.js'
 import type { Emit } from './events.js'
 import type { FintocState, PaymentIntentRecord, PaymentIntentStatus } from './state.js'
 import { isoSeconds } from './wire.js'
@@ -108,11 +109,7 @@ export function createPaymentIntents(ids: IdGenerator, clock: Clock, emit: Emit)
     emit(s, tools, p.orgId, EVENT[next], paymentIntentJson(p, 'test'))
   }
 
-  const owned = (s: FintocState, orgId: string, id: string) => {
-    const p = s.paymentIntents[id]
-    if (p?.orgId !== orgId) throw new ApiError('not_found', `No such payment_intent: ${id}`, { param: 'id' })
-    return p
-  }
+  const owned = (s: FintocState, orgId: string, id: string) => ownedBy(s.paymentIntents[id], orgId, 'payment_intent', id)
 
   function finish(s: FintocState, tools: UpdateTools, p: PaymentIntentRecord, outcome: 'succeeded' | 'failed' | 'rejected') {
     if (outcome === 'succeeded') p.transactionDate = clock.now()

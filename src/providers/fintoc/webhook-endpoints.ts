@@ -3,7 +3,7 @@ import { ApiError } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
 import type { Handler, StateSlice } from '../types.js'
 import type { FintocPrincipal } from './auth.js'
-import { notFound } from './errors.js'
+import { ownedBy } from './errors.js'
 import { offsetPage } from './pagination.js'
 import type { FintocState, WebhookEndpointRecord } from './state.js'
 import { isoSeconds } from './wire.js'
@@ -37,11 +37,7 @@ interface EndpointBody {
 }
 
 export function createWebhookEndpointHandlers(state: StateSlice<FintocState>, ids: IdGenerator, clock: Clock): Record<string, Handler<FintocPrincipal>> {
-  const owned = (s: FintocState, orgId: string, id: string) => {
-    const e = s.webhookEndpoints[id]
-    if (e?.orgId !== orgId) throw notFound('webhook_endpoint', id)
-    return e
-  }
+  const owned = (s: FintocState, orgId: string, id: string) => ownedBy(s.webhookEndpoints[id], orgId, 'webhook_endpoint', id)
   return {
     createWebhookEndpoint: async (ctx) => {
       const body = ctx.body as EndpointBody & { url: string; enabled_events: string[] }
