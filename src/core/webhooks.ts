@@ -16,9 +16,7 @@ export interface AttemptRecord {
   durationMs: number
 }
 
-export interface DeliveryRecord {
-  id: string
-  provider: string
+export interface DeliveryInput {
   eventId: string
   eventType: string
   resourceId: string | null
@@ -27,6 +25,11 @@ export interface DeliveryRecord {
   url: string
   /** the exact bytes sent on every attempt */
   body: string
+}
+
+export interface DeliveryRecord extends DeliveryInput {
+  id: string
+  provider: string
   /** `refused`: the receiver answered that it will not take this message (no retry) */
   status: 'pending' | 'succeeded' | 'failed' | 'refused'
   attempts: AttemptRecord[]
@@ -39,15 +42,6 @@ export interface DeliveriesState {
 }
 
 export const initialDeliveriesState = (): DeliveriesState => ({ deliveries: {}, order: [] })
-
-export interface DeliveryInput {
-  eventId: string
-  eventType: string
-  resourceId: string | null
-  endpointId: string | null
-  url: string
-  body: string
-}
 
 export interface WebhookSettings {
   timeoutMs: number

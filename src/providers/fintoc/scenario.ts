@@ -1,10 +1,9 @@
 import { z } from 'zod'
-import type { ScenarioContext } from '../types.js'
+import type { ScenarioContext, UpdateTools } from '../types.js'
 import { hashKey, provisionOrg } from './auth.js'
 import { createAccounts, transitionAccount } from './accounts.js'
 import { readPublicKey } from './jws.js'
-import { allocateNumber } from './numbers.js'
-import type { FintocState as State } from './state.js'
+import { createMoney } from './money.js'
 import type { FintocState } from './state.js'
 
 // The `fintoc` section of a scenario file.
@@ -126,39 +125,22 @@ export function applyFintocScenario(state: FintocState, section: FintocScenario,
   }
 }
 
+/** seeding sends no webhooks and schedules nothing: the transfer is settled on the spot */
+const quiet: UpdateTools = { schedule: () => undefined, deliver: () => undefined }
+
 /**
- * A scenario balance arrives the way money does: as a succeeded inbound transfer with its movement,
- * so every account's balance still equals the sum of its movements.
+ * A scenario balance arrives the way money does, through the money domain itself: a succeeded inbound
+ * transfer with its movement, so every account's balance still equals the sum of its movements.
  */
-function openingBalance(s: State, ids: ScenarioContext['ids'], clock: ScenarioContext['clock'], accountId: string, amount: number) {
+function openingBalance(s: FintocState, ids: ScenarioContext['ids'], clock: ScenarioContext['clock'], accountId: string, amount: number) {
+  const money = createMoney({ ids, clock, settleDelayMs: 0, rules: () => [], emit: () => undefined })
   const account = s.accounts[accountId]!
-  const now = clock.now()
-  const day = new Date(now)
-  const id = ids.prefixed('tr')
-  s.transfers[id] = {
-    id,
-    orgId: account.orgId,
-    accountId,
-    accountNumberId: account.rootAccountNumberId,
-    direction: 'inbound',
-    status: 'succeeded',
+  const t = money.simulateInbound(s, quiet, account.orgId, {
+    account_number_id: account.rootAccountNumberId,
     amount,
     currency: account.currency,
     comment: 'Opening balance (scenario)',
-    reference_id: null,
-    metadata: {},
-    counterparty: { holder_id: 'ND', holder_name: 'Scenario', account_number: allocateNumber(s, account.currency), account_type: account.currency === 'MXN' ? 'clabe' : 'checking_account', institution: null },
-    tracking_key: `${day.toISOString().slice(0, 10).replace(/-/g, '')}90735${String(s.trackingSeq++).padStart(17, '0')}`,
-    transactionDate: now,
-    postDate: Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate()),
-    receiptUrl: null,
-    returnReason: null,
-    plannedOutcome: 'succeeded',
-    returnFails: false,
-  }
-  s.orgs[account.orgId]!.transferIds.push(id)
-  account.available_balance += amount
-  const movementId = ids.prefixed('mov')
-  s.movements[movementId] = { id: movementId, orgId: account.orgId, accountId, amount, balance: account.available_balance, currency: account.currency, direction: 'inbound', resourceId: id, returnPairId: null, transactionDate: now }
-  account.movementIds.push(movementId)
+    counterparty_holder_name: 'Scenario',
+  })
+  money.settle(s, quiet, t.id)
 }

@@ -3,7 +3,7 @@ import { ApiError } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
 import type { UpdateTools } from '../types.js'
 import { amountToCents, centsToAmount, monatoIsoTimestamp, monatoTimestamp } from './format.js'
-import type { Credit } from './credits.js'
+import { type Credit, localDate } from './credits.js'
 import { notify } from './notify.js'
 import { dataCepJson } from './penny.js'
 import type { AccountRecord, MonatoState, TransactionRecord, TransactionStatus } from './state.js'
@@ -69,7 +69,6 @@ interface MoneyOutBody {
 export function createTransactions(deps: { ids: IdGenerator; clock: Clock; settleDelayMs: number; webhookUrl?: string; rules: () => MonatoOutcomeRule[]; credit: Credit }) {
   const { ids, clock } = deps
   const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
-  const localDate = (ms: number) => new Date(ms - 6 * 3600_000).toISOString().slice(0, 10)
 
   function statusUpdate(s: MonatoState, tools: UpdateTools, t: TransactionRecord) {
     const now = clock.now()
