@@ -224,7 +224,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     onClientError: createClientErrorHandler(formatters),
     close: async () => {
       scheduler.stop()
-      await store.flush()
+      await store.close()
     },
   }
 }

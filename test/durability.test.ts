@@ -1,6 +1,7 @@
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { readDataFile } from '../src/core/store-file.js'
 import { describe, expect, it } from 'vitest'
 import { startMain } from './helpers/process.js'
 
@@ -40,8 +41,8 @@ describe('durability with DATA_FILE', () => {
     expect(killed).toBe(true)
     expect(acknowledged.length).toBeGreaterThanOrEqual(60)
 
-    // the file parses, and holds every acknowledged transfer
-    const saved = JSON.parse(await readFile(file, 'utf8')) as {
+    // the file and its log parse, and hold every acknowledged transfer
+    const saved = (await readDataFile(file)) as {
       fintoc: { transfers: Record<string, unknown>; accounts: Record<string, { available_balance: number; movementIds: string[] }>; movements: Record<string, { amount: number; direction: string }> }
     }
     for (const id of acknowledged) expect(saved.fintoc.transfers[id], id).toBeDefined()

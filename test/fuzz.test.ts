@@ -1,7 +1,11 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { JSONSchemaFaker } from 'json-schema-faker'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seededRandom } from '../src/core/ids.js'
 import { loadSpec } from '../src/core/spec/load.js'
+import { readDataFile } from '../src/core/store-file.js'
 import { extractOperations, type Operation } from '../src/core/spec/operations.js'
 import { fromRoot } from '../src/paths.js'
 import { fintocError, MONATO, makeSandbox, monatoError, monatoToken, rawRequest, type TestSandbox } from './helpers/sandbox.js'
@@ -15,8 +19,11 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!
 
 let sb: TestSandbox
 let token: string
+let dataFile: string
 beforeAll(async () => {
-  sb = await makeSandbox({ env: { FINTOC_JWS: 'off', FINTOC_SETTLE_DELAY_MS: '0', MONATO_SETTLE_DELAY_MS: '0' }, logLevel: 'silent' })
+  // on a data file, so the change log is fuzzed too: it must replay to exactly the live state
+  dataFile = path.join(await mkdtemp(path.join(tmpdir(), 'fmm-fuzz-')), 'state.json')
+  sb = await makeSandbox({ env: { DATA_FILE: dataFile, FINTOC_JWS: 'off', FINTOC_SETTLE_DELAY_MS: '0', MONATO_SETTLE_DELAY_MS: '0' }, logLevel: 'silent' })
   token = await monatoToken(sb)
   // some real money and ids to aim at
   const account = (await sb.http.get('/fintoc/v2/accounts').set('Authorization', 'sk_test_fuzz')).body[0]
@@ -138,5 +145,10 @@ describe('after the fuzzing', () => {
       expect(Number.isInteger(a.balanceCents)).toBe(true)
       expect(a.balanceCents).toBeGreaterThanOrEqual(0)
     }
+  })
+
+  it('the data file and its change log replay to exactly the live state', async () => {
+    await sb.store.flush()
+    expect(await readDataFile(dataFile)).toEqual(JSON.parse(JSON.stringify(sb.store.data)))
   })
 })

@@ -1,8 +1,9 @@
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { appendFile, mkdtemp, readFile, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createStore } from '../src/core/store.js'
+import { logPathOf, readDataFile } from '../src/core/store-file.js'
 import { makeSandbox } from './helpers/sandbox.js'
 
 describe('store', () => {
@@ -20,7 +21,7 @@ describe('store', () => {
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'fmm-')), 'state.json')
     const { store } = await createStore(() => ({ items: [] as number[] }), file)
     await Promise.all(Array.from({ length: 200 }, (_, i) => store.update((d) => d.items.push(i))))
-    const onDisk = JSON.parse(await readFile(file, 'utf8'))
+    const onDisk = (await readDataFile(file)) as { items: number[] }
     expect(onDisk.items).toHaveLength(200)
     const reopened = await createStore(() => ({ items: [] as number[] }), file)
     expect(reopened.restored).toBe(true)
@@ -32,7 +33,7 @@ describe('store', () => {
     const { store } = await createStore(() => ({ items: [] as number[] }), file)
     for (let i = 0; i < 5; i++) {
       await store.update((d) => d.items.push(i))
-      expect(JSON.parse(await readFile(file, 'utf8')).items).toHaveLength(i + 1)
+      expect(((await readDataFile(file)) as { items: number[] }).items).toHaveLength(i + 1)
     }
   })
 
@@ -45,7 +46,7 @@ describe('store', () => {
     const second = await makeSandbox({ env: { DATA_FILE: file } })
     const after = await second.http.get('/fintoc/v2/accounts').set('Authorization', 'sk_test_persisted')
     expect(after.body).toEqual(before.body)
-    const saved = await readFile(file, 'utf8')
+    const saved = `${await readFile(file, 'utf8')}${await readFile(logPathOf(file), 'utf8')}`
     expect(saved).not.toContain('sk_test_persisted')
     await second.close()
   })
@@ -59,5 +60,93 @@ describe('a DATA_FILE that does not exist yet', () => {
     expect(Object.keys(saved.monato.clients)).toEqual(['c2d1d1e3-3340-4170-980e-e9269bbbc551'])
     expect(sb.logs()).not.toMatch(/state restored/)
     await sb.close()
+  })
+})
+
+describe('the data file log', () => {
+  const tmpFile = async () => path.join(await mkdtemp(path.join(tmpdir(), 'fmm-')), 'state.json')
+  type Doc = { records: Record<string, { n: number; tags: string[] }>; list: number[]; counter: number }
+  const empty = (): Doc => ({ records: {}, list: [], counter: 0 })
+
+  it('appends only what a write changed: the log grows by the record, not by the document', async () => {
+    const file = await tmpFile()
+    const { store } = await createStore(empty, file)
+    await store.replace({ records: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`r${i}`, { n: i, tags: ['x'] }])), list: [], counter: 0 })
+    const base = (await stat(file)).size
+    await store.update((d) => {
+      d.records.r5!.n = 55
+    })
+    const log = await readFile(logPathOf(file), 'utf8')
+    expect(log.trim().split('\n')).toHaveLength(1)
+    expect(log.length).toBeLessThan(base / 100)
+    expect(JSON.parse(log)).toEqual([[['records', 'r5', 'n'], 55]])
+  })
+
+  it('replays sets, deletes, pushes, splices and nested new objects to exactly the live state', async () => {
+    const file = await tmpFile()
+    const { store } = await createStore(empty, file)
+    await store.update((d) => {
+      d.records.a = { n: 1, tags: [] }
+      d.records.a.tags.push('t1', 't2')
+      d.records.b = { n: 2, tags: ['u'] }
+      d.list.push(...Array.from({ length: 40 }, (_, i) => i))
+    })
+    await store.update((d) => {
+      delete d.records.b
+      d.list.splice(0, 30)
+      d.counter++
+      const copy = { ...d.records.a! }
+      d.records.c = copy
+      copy.n = 3
+    })
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.update((d) => d.list.push(1000 + i))))
+    expect(await readDataFile(file)).toEqual(JSON.parse(JSON.stringify(store.data)))
+    // no proxy leaked into the state: the copied record is plain data
+    expect(() => structuredClone(store.data)).not.toThrow()
+  })
+
+  it('a torn last line (killed mid-append) is ignored; a torn line in the middle is an error', async () => {
+    const file = await tmpFile()
+    const { store } = await createStore(empty, file)
+    await store.update((d) => {
+      d.counter = 1
+    })
+    await store.update((d) => {
+      d.counter = 2
+    })
+    await appendFile(logPathOf(file), '[[["counter"],')
+    expect(((await readDataFile(file)) as Doc).counter).toBe(2)
+    await appendFile(logPathOf(file), '\n[[["counter"],9]]\n')
+    await expect(readDataFile(file)).rejects.toThrow(/state\.json\.log: line 3 is not valid JSON/)
+  })
+
+  it('compacts: close() leaves one self-contained file and an empty log', async () => {
+    const file = await tmpFile()
+    const { store } = await createStore(empty, file)
+    for (let i = 0; i < 5; i++)
+      await store.update((d) => {
+        d.records[`k${i}`] = { n: i, tags: [] }
+      })
+    expect((await readFile(logPathOf(file), 'utf8')).length).toBeGreaterThan(0)
+    await store.close()
+    expect(await readFile(logPathOf(file), 'utf8')).toBe('')
+    expect(Object.keys(JSON.parse(await readFile(file, 'utf8')).records)).toHaveLength(5)
+    const reopened = await createStore(empty, file)
+    expect(reopened.store.data).toEqual(store.data)
+  })
+
+  it('an update that throws leaves nothing half-written on disk', async () => {
+    const file = await tmpFile()
+    const { store } = await createStore(empty, file)
+    await store.update((d) => {
+      d.counter = 1
+    })
+    await expect(
+      store.update((d) => {
+        if (d.counter > 0) throw new Error('refused')
+        d.counter = 99
+      }),
+    ).rejects.toThrow('refused')
+    expect(((await readDataFile(file)) as Doc).counter).toBe(1)
   })
 })

@@ -1,8 +1,10 @@
 import { Low, Memory, type Adapter } from 'lowdb'
-import { JSONFile } from 'lowdb/node'
+import { AppendLogAdapter } from './store-file.js'
+import { ChangeSet, trackedView } from './store-track.js'
 
 // The whole sandbox state in one lowdb document. Mutations are synchronous functions, so one
-// update is atomic with respect to every other request; writes of concurrent updates are batched.
+// update is atomic with respect to every other request; writes of concurrent updates are batched,
+// and with a data file each write appends only the paths the batch changed (see store-file.ts).
 
 export interface Store<T> {
   readonly data: T
@@ -14,11 +16,16 @@ export interface Store<T> {
   /** replaces the whole state (reset, snapshot restore) */
   replace(next: T): Promise<void>
   flush(): Promise<void>
+  /** flushes, compacts a data file into one self-contained file and releases it */
+  close(): Promise<void>
   readonly persistent: boolean
 }
 
 export async function createStore<T extends object>(initial: () => T, file?: string): Promise<{ store: Store<T>; restored: boolean }> {
-  const adapter: Adapter<T> = file ? new JSONFile<T>(file) : new Memory<T>()
+  // only a data file needs to know what changed; the memory store runs updates on the plain state
+  const changes = file ? new ChangeSet() : undefined
+  const fileAdapter = file && changes ? new AppendLogAdapter<T>(file, changes) : undefined
+  const adapter: Adapter<T> = fileAdapter ?? new Memory<T>()
   const db = new Low<T>(adapter, initial())
   // lowdb keeps its default data when the file is missing: ask the adapter what is really on disk
   const onDisk = await adapter.read()
@@ -56,16 +63,29 @@ export async function createStore<T extends object>(initial: () => T, file?: str
       return db.data
     },
     async update(fn) {
-      const result = fn(db.data)
-      await persist()
+      if (!changes) return fn(db.data)
+      const { view, unwrap } = trackedView(db.data, changes)
+      const result = unwrap(fn(view))
+      // nothing changed: still wait for pending writes, the result may rest on them
+      if (changes.size > 0) await persist()
+      else await (queued ?? writing)
       return result
     },
     async replace(next) {
       db.data = next
+      fileAdapter?.compactOnNextWrite()
       await persist()
     },
     async flush() {
       await (queued ?? writing)
+    },
+    async close() {
+      await (queued ?? writing)
+      // leave one self-contained file behind after a clean stop
+      if (fileAdapter) {
+        fileAdapter.compactOnNextWrite()
+        await write()
+      }
     },
     persistent: Boolean(file),
   }
