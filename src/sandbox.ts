@@ -122,9 +122,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     jobs,
     remove: (id) =>
       store.update((state) => {
-        const list = (state.core as JobsState).jobs
-        const i = list.findIndex((j) => j.id === id)
-        if (i >= 0) list.splice(i, 1)
+        delete (state.core as JobsState).jobs[id]
       }),
   })
 

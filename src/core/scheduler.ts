@@ -1,5 +1,6 @@
 import type { Clock } from './clock.js'
 import type { Logger } from './logger.js'
+import { MinHeap } from './min-heap.js'
 
 // Work that falls due later on the sandbox clock (settlements, retries, expiries). Jobs live in the
 // state, so a job is written in the same update as the change that schedules it and survives restarts.
@@ -13,11 +14,12 @@ export interface Job {
 }
 
 export interface JobsState {
-  jobs: Job[]
+  /** by id: adding or removing one job changes one entry, whatever the number pending */
+  jobs: Record<string, Job>
   nextJobId: number
 }
 
-export const initialJobsState = (): JobsState => ({ jobs: [], nextJobId: 1 })
+export const initialJobsState = (): JobsState => ({ jobs: {}, nextJobId: 1 })
 
 export type JobRunner = (job: Job) => Promise<void>
 
@@ -39,11 +41,35 @@ export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () =
   let timer: NodeJS.Timeout | undefined
   let running: Promise<number> | undefined
 
-  const next = (limit: number) =>
-    deps
-      .jobs()
-      .jobs.filter((j) => j.dueAt <= limit)
-      .sort((a, b) => a.dueAt - b.dueAt || a.id - b.id)[0]
+  // an in-memory index over the stored jobs; rebuilt whenever the state object is replaced
+  // (boot, reset, snapshot restore), and entries whose job is gone are skipped when met
+  const earlier = (a: Job, b: Job) => a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.id < b.id)
+  let heap = new MinHeap<Job>(earlier)
+  let indexed: Record<string, Job> | undefined
+  const index = (): MinHeap<Job> => {
+    const stored = deps.jobs().jobs
+    if (stored !== indexed) {
+      heap = new MinHeap<Job>(earlier)
+      for (const job of Object.values(stored)) heap.push({ ...job })
+      indexed = stored
+    }
+    return heap
+  }
+  /** the earliest pending job, dropping index entries of jobs no longer stored */
+  const first = (): Job | undefined => {
+    const h = index()
+    const stored = deps.jobs().jobs
+    for (let top = h.peek(); top; top = h.peek()) {
+      const job = stored[top.id]
+      if (job && job.dueAt === top.dueAt) return job
+      h.pop()
+    }
+    return undefined
+  }
+  const next = (limit: number) => {
+    const job = first()
+    return job && job.dueAt <= limit ? job : undefined
+  }
 
   async function runJob(job: Job) {
     const run = runners.get(job.type)
@@ -67,7 +93,11 @@ export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () =
     for (let job = next(limit); job; job = next(limit)) {
       if (moveClock && job.dueAt > deps.clock.now()) deps.clock.set(job.dueAt)
       const dueAt = job.dueAt
-      const batch = deps.jobs().jobs.filter((j) => j.dueAt === dueAt)
+      const batch: Job[] = []
+      for (let j = first(); j && j.dueAt === dueAt; j = first()) {
+        batch.push(j)
+        index().pop()
+      }
       for (const j of batch) await deps.remove(j.id)
       count += batch.length
       const running = Promise.all(batch.map(runJob))
@@ -87,7 +117,10 @@ export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () =
 
   const scheduler: Scheduler = {
     schedule(jobs, type, ref, delayMs) {
-      jobs.jobs.push({ id: jobs.nextJobId++, dueAt: deps.clock.now() + Math.max(0, delayMs), type, ref })
+      const job: Job = { id: jobs.nextJobId++, dueAt: deps.clock.now() + Math.max(0, delayMs), type, ref }
+      jobs.jobs[job.id] = job
+      // the index is only current for the stored object it was built from; otherwise it is rebuilt on use
+      if (indexed === deps.jobs().jobs) heap.push({ ...job })
       queueMicrotask(() => scheduler.arm())
     },
     register(type, run) {
@@ -111,13 +144,13 @@ export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () =
       if (timer) clearTimeout(timer)
       timer = undefined
       if (deps.clock.mode() !== 'real') return
-      const first = deps.jobs().jobs.reduce<number | undefined>((min, j) => (min === undefined || j.dueAt < min ? j.dueAt : min), undefined)
-      if (first === undefined) return
+      const due = first()?.dueAt
+      if (due === undefined) return
       timer = setTimeout(
         () => {
           void scheduler.runDue().then(() => scheduler.arm())
         },
-        Math.max(0, first - deps.clock.now()),
+        Math.max(0, due - deps.clock.now()),
       )
       timer.unref()
     },

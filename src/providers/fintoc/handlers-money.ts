@@ -36,22 +36,23 @@ export function createMoneyHandlers(state: StateSlice<FintocState>, money: Money
       const s = state.data
       const { status, direction, account_id: accountId } = ctx.query
       const inWindow = timeWindow(ctx.query)
-      const ids = s.orgs[ctx.principal.orgId]!.transferIds
-      const out = []
-      for (let i = ids.length - 1; i >= 0; i--) {
-        const t = s.transfers[ids[i]!]!
-        if ((status && t.status !== status) || (direction && t.direction !== direction) || (accountId && t.accountId !== accountId)) continue
-        if (!inWindow(t.transactionDate)) continue
-        out.push(t)
-      }
-      return cursorList(ctx, out.map((t) => json(t, ctx)))
+      return cursorList(ctx, {
+        ids: s.orgs[ctx.principal.orgId]!.transferIds,
+        lookup: (id) => s.transfers[id]!,
+        keep: (t) => (!status || t.status === status) && (!direction || t.direction === direction) && (!accountId || t.accountId === accountId) && inWindow(t.transactionDate),
+        json: (t) => json(t, ctx),
+      })
     },
     listMovements: (ctx) => {
       const s = state.data
       const account = ownedBy(s.accounts[ctx.params.account_id!], ctx.principal.orgId, 'account', ctx.params.account_id!, 'account_id')
       const inWindow = timeWindow(ctx.query)
-      const movements = [...account.movementIds].reverse().map((id) => s.movements[id]!).filter((m) => inWindow(m.transactionDate))
-      return cursorList(ctx, movements.map((m) => movementJson(m, ctx.principal.mode)))
+      return cursorList(ctx, {
+        ids: account.movementIds,
+        lookup: (id) => s.movements[id]!,
+        keep: (m) => inWindow(m.transactionDate),
+        json: (m) => movementJson(m, ctx.principal.mode),
+      })
     },
     getMovement: (ctx) => {
       const m = state.data.movements[ctx.params.id!]

@@ -21,9 +21,8 @@ export function createPaymentIntentHandlers(state: StateSlice<FintocState>, inte
         .reverse()
         .map((id) => s.paymentIntents[id]!)
         .filter((p) => (!status || p.status === status) && inWindow(p.createdAt))
-        .map((p) => paymentIntentJson(p, ctx.principal.mode))
       const page = offsetPage(all, ctx.query, `${ctx.baseUrl}${ctx.path}`)
-      return { body: page.items, headers: { Link: page.link } }
+      return { body: page.items.map((p) => paymentIntentJson(p, ctx.principal.mode)), headers: { Link: page.link } }
     },
     expirePaymentIntent: async (ctx) => {
       const p = await state.update((s, tools) => intents.expire(s, tools, ctx.principal.orgId, ctx.params.id!))

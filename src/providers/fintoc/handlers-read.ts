@@ -16,7 +16,7 @@ export function createReadHandlers(state: { readonly data: FintocState }): Recor
   return {
     listEntities: (ctx) => {
       const s = state.data
-      return cursorList(ctx, [...org(ctx).entityIds].reverse().map((id) => entityJson(s.entities[id]!, ctx.principal.mode)))
+      return cursorList(ctx, { ids: org(ctx).entityIds, lookup: (id) => s.entities[id]!, json: (e) => entityJson(e, ctx.principal.mode) })
     },
     getEntity: (ctx) => {
       const e = ownedBy(state.data.entities[ctx.params.id!], ctx.principal.orgId, 'entity', ctx.params.id!)
@@ -25,8 +25,12 @@ export function createReadHandlers(state: { readonly data: FintocState }): Recor
     listAccounts: (ctx) => {
       const s = state.data
       const status = ctx.query.status
-      const accounts = [...org(ctx).accountIds].reverse().map((id) => s.accounts[id]!)
-      return cursorList(ctx, accounts.filter((a) => !status || a.status === status).map((a) => accountJson(s, a, ctx.principal.mode)))
+      return cursorList(ctx, {
+        ids: org(ctx).accountIds,
+        lookup: (id) => s.accounts[id]!,
+        keep: (a) => !status || a.status === status,
+        json: (a) => accountJson(s, a, ctx.principal.mode),
+      })
     },
     getAccount: (ctx) => {
       const s = state.data
@@ -36,11 +40,12 @@ export function createReadHandlers(state: { readonly data: FintocState }): Recor
     listAccountNumbers: (ctx) => {
       const s = state.data
       const { account_id: accountId, status } = ctx.query
-      const numbers = [...org(ctx).accountNumberIds]
-        .reverse()
-        .map((id) => s.accountNumbers[id]!)
-        .filter((n) => (!accountId || n.account_id === accountId) && (!status || n.status === status))
-      return cursorList(ctx, numbers.map((n) => accountNumberJson(n, ctx.principal.mode)))
+      return cursorList(ctx, {
+        ids: org(ctx).accountNumberIds,
+        lookup: (id) => s.accountNumbers[id]!,
+        keep: (n) => (!accountId || n.account_id === accountId) && (!status || n.status === status),
+        json: (n) => accountNumberJson(n, ctx.principal.mode),
+      })
     },
     getAccountNumber: (ctx) => {
       const n = ownedBy(state.data.accountNumbers[ctx.params.id!], ctx.principal.orgId, 'account_number', ctx.params.id!)

@@ -44,11 +44,12 @@ export function createWriteHandlers(
       const s = state.data
       const { status } = ctx.query
       const inWindow = timeWindow(ctx.query)
-      const all = [...s.orgs[ctx.principal.orgId]!.verificationIds]
-        .reverse()
-        .map((id) => s.verifications[id]!)
-        .filter((v) => (!status || v.status === status) && inWindow(v.createdAt))
-      return cursorList(ctx, all.map((v) => verificationJson(v, ctx.principal.mode)))
+      return cursorList(ctx, {
+        ids: s.orgs[ctx.principal.orgId]!.verificationIds,
+        lookup: (id) => s.verifications[id]!,
+        keep: (v) => (!status || v.status === status) && inWindow(v.createdAt),
+        json: (v) => verificationJson(v, ctx.principal.mode),
+      })
     },
   }
 }

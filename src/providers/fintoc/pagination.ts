@@ -8,21 +8,36 @@ export interface CursorPage<T> {
   link: string
 }
 
-export function cursorPage<T extends { id: string }>(
-  all: T[],
+/**
+ * One page of a v2 list, newest first: walks the stored ids from the end and stops after the page,
+ * so a request costs the page (and the distance to `starting_after`), not the whole collection.
+ */
+export function cursorPage<R extends { id: string }>(
+  ids: readonly string[],
+  lookup: (id: string) => R,
+  keep: (record: R) => boolean,
   query: Record<string, unknown>,
   pageUrl: string,
-): CursorPage<T> {
+): CursorPage<R> {
   const limit = typeof query.limit === 'number' ? query.limit : 30
   const after = typeof query.starting_after === 'string' ? query.starting_after : undefined
-  let start = 0
-  if (after) {
-    const index = all.findIndex((item) => item.id === after)
-    if (index < 0) throw new ApiError('invalid_request', `Invalid param: starting_after (no such object: ${after})`, { param: 'starting_after', code: 'invalid_params' })
-    start = index + 1
+  let passed = after === undefined
+  const items: R[] = []
+  let hasMore = false
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const record = lookup(ids[i]!)
+    if (!keep(record)) continue
+    if (!passed) {
+      passed = record.id === after
+      continue
+    }
+    if (items.length === limit) {
+      hasMore = true
+      break
+    }
+    items.push(record)
   }
-  const items = all.slice(start, start + limit)
-  const hasMore = start + limit < all.length
+  if (!passed) throw new ApiError('invalid_request', `Invalid param: starting_after (no such object: ${after})`, { param: 'starting_after', code: 'invalid_params' })
   if (!hasMore || items.length === 0) return { items, link: '' }
   const next = new URL(pageUrl)
   for (const [key, value] of Object.entries(query)) {
@@ -55,9 +70,13 @@ export function offsetPage<T>(all: T[], query: Record<string, unknown>, pageUrl:
 }
 
 /** a handler result for a v2 list: one page of `all` and its Link header */
-export function cursorList<T extends { id: string }>(ctx: { query: Record<string, unknown>; baseUrl: string; path: string }, all: T[]) {
-  const page = cursorPage(all, ctx.query, `${ctx.baseUrl}${ctx.path}`)
-  return { body: page.items, headers: { Link: page.link } }
+/** a v2 list answer: the page's records as JSON, the next page in `Link` */
+export function cursorList<R extends { id: string }>(
+  ctx: { query: Record<string, unknown>; baseUrl: string; path: string },
+  list: { ids: readonly string[]; lookup: (id: string) => R; keep?: (record: R) => boolean; json: (record: R) => unknown },
+) {
+  const page = cursorPage(list.ids, list.lookup, list.keep ?? (() => true), ctx.query, `${ctx.baseUrl}${ctx.path}`)
+  return { body: page.items.map(list.json), headers: { Link: page.link } }
 }
 
 /** the `since` / `until` filters as a predicate on epoch milliseconds */

@@ -61,9 +61,9 @@ export function createWebhookEndpointHandlers(state: StateSlice<FintocState>, id
     getWebhookEndpoint: (ctx) => ({ body: endpointJson(owned(state.data, ctx.principal.orgId, ctx.params.id!), ctx.principal.mode) }),
     listWebhookEndpoints: (ctx) => {
       const s = state.data
-      const all = [...s.orgs[ctx.principal.orgId]!.webhookEndpointIds].reverse().map((id) => endpointJson(s.webhookEndpoints[id]!, ctx.principal.mode))
+      const all = [...s.orgs[ctx.principal.orgId]!.webhookEndpointIds].reverse().map((id) => s.webhookEndpoints[id]!)
       const page = offsetPage(all, ctx.query, `${ctx.baseUrl}${ctx.path}`)
-      return { body: page.items, headers: { Link: page.link } }
+      return { body: page.items.map((e) => endpointJson(e, ctx.principal.mode)), headers: { Link: page.link } }
     },
     updateWebhookEndpoint: async (ctx) => {
       const body = ctx.body as EndpointBody
