@@ -120,9 +120,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     clock,
     logger,
     jobs,
-    remove: (id) =>
+    remove: (ids) =>
       store.update((state) => {
-        delete (state.core as JobsState).jobs[id]
+        for (const id of ids) delete (state.core as JobsState).jobs[id]
       }),
   })
 
@@ -141,7 +141,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   const idempotency = createIdempotency({
     clock,
-    update: (fn) => store.update((state) => fn((state.core as { idempotency: IdempotencyState }).idempotency)),
+    update: (fn, options) => store.update((state) => fn((state.core as { idempotency: IdempotencyState }).idempotency), options),
   })
   const formatters: Record<string, (err: ApiError) => ErrorResponse> = {}
   const faults = createFaults(ids)

@@ -12,8 +12,8 @@ describe('scheduler', () => {
       clock,
       logger: createLogger('silent'),
       jobs: () => state,
-      remove: async (id) => {
-        delete state.jobs[id]
+      remove: async (ids) => {
+        for (const id of ids) delete state.jobs[id]
       },
     })
     const ran: Array<{ ref: string; at: number }> = []

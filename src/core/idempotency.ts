@@ -46,7 +46,7 @@ export type Begin =
 export const declaresIdempotency = (operation: Operation) =>
   operation.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === IDEMPOTENCY_HEADER)
 
-export function createIdempotency(deps: { clock: Clock; update: <R>(fn: (s: IdempotencyState) => R) => Promise<R> }) {
+export function createIdempotency(deps: { clock: Clock; update: <R>(fn: (s: IdempotencyState) => R, options?: { durable?: boolean }) => Promise<R> }) {
   let writes = 0
   return async function begin(policy: IdempotencyPolicy, input: {
     operation: Operation
@@ -76,7 +76,8 @@ export function createIdempotency(deps: { clock: Clock; update: <R>(fn: (s: Idem
       if (++writes % 1000 === 0) for (const [k, r] of Object.entries(s.records)) if (r.expiresAt <= now) delete s.records[k]
       s.records[id] = { fingerprint, expiresAt: now + policy.ttlMs }
       return undefined
-    })
+      // the claim need not reach the disk first: the completion (or abandon) write that follows carries it
+    }, { durable: false })
     if (outcome) return { kind: 'replay', response: outcome }
     return {
       kind: 'first',

@@ -36,7 +36,7 @@ export interface Scheduler {
   stop(): void
 }
 
-export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () => JobsState; remove: (id: number) => Promise<void> }): Scheduler {
+export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () => JobsState; remove: (ids: number[]) => Promise<void> }): Scheduler {
   const runners = new Map<string, JobRunner>()
   let timer: NodeJS.Timeout | undefined
   let running: Promise<number> | undefined
@@ -86,19 +86,20 @@ export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () =
 
   /**
    * Runs jobs due by `limit`. Jobs due at the same instant run concurrently, so a slow webhook
-   * receiver does not hold up the others; with `wait` false (real clock) nothing is awaited at all.
+   * receiver does not hold up the others; with `wait` false (real clock) nothing is awaited at all,
+   * and everything already due runs as one batch (under load the timer must not fall behind).
    */
   async function runUntil(limit: number, moveClock: boolean, wait = true): Promise<number> {
     let count = 0
     for (let job = next(limit); job; job = next(limit)) {
       if (moveClock && job.dueAt > deps.clock.now()) deps.clock.set(job.dueAt)
-      const dueAt = job.dueAt
+      const until = wait ? job.dueAt : limit
       const batch: Job[] = []
-      for (let j = first(); j && j.dueAt === dueAt; j = first()) {
+      for (let j = first(); j && j.dueAt <= until; j = first()) {
         batch.push(j)
         index().pop()
       }
-      for (const j of batch) await deps.remove(j.id)
+      await deps.remove(batch.map((j) => j.id))
       count += batch.length
       const running = Promise.all(batch.map(runJob))
       if (wait) await running

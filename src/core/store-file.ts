@@ -9,7 +9,9 @@ import { applyChanges, type Change, type ChangeSet } from './store-track.js'
 
 export const logPathOf = (file: string) => `${file}.log`
 
-const MIN_COMPACT_BYTES = 8 * 1024 * 1024
+// compaction rewrites the base, so it waits until the log is twice the base: its cost per logged byte stays constant
+const MIN_COMPACT_BYTES = 32 * 1024 * 1024
+const COMPACT_RATIO = 2
 
 /** Reads the state a data file and its log hold, or null when there is none. */
 export async function readDataFile<T>(file: string): Promise<T | null> {
@@ -59,7 +61,7 @@ export class AppendLogAdapter<T> implements Adapter<T> {
   async write(data: T): Promise<void> {
     // serialise synchronously: updates made while this write is in flight belong to the next one
     const changes = this.changes.take(data)
-    if (this.compactNext || this.logBytes > Math.max(MIN_COMPACT_BYTES, this.baseBytes)) {
+    if (this.compactNext || this.logBytes > Math.max(MIN_COMPACT_BYTES, COMPACT_RATIO * this.baseBytes)) {
       this.compactNext = false
       return this.compact(JSON.stringify(data))
     }

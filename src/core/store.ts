@@ -6,13 +6,21 @@ import { ChangeSet, trackedView } from './store-track.js'
 // update is atomic with respect to every other request; writes of concurrent updates are batched,
 // and with a data file each write appends only the paths the batch changed (see store-file.ts).
 
+export interface UpdateOptions {
+  /**
+   * false: resolve without waiting for the disk. For changes whose loss in a crash is harmless
+   * because a later durable update of the same request carries them (writes are ordered).
+   */
+  durable?: boolean
+}
+
 export interface Store<T> {
   readonly data: T
   /**
    * Runs `fn` on the state and resolves once the change is persisted.
    * `fn` must check everything before it mutates anything: a throw must leave no half-written state.
    */
-  update<R>(fn: (data: T) => R): Promise<R>
+  update<R>(fn: (data: T) => R, options?: UpdateOptions): Promise<R>
   /** replaces the whole state (reset, snapshot restore) */
   replace(next: T): Promise<void>
   flush(): Promise<void>
@@ -62,10 +70,15 @@ export async function createStore<T extends object>(initial: () => T, file?: str
     get data() {
       return db.data
     },
-    async update(fn) {
+    async update(fn, options) {
       if (!changes) return fn(db.data)
       const { view, unwrap } = trackedView(db.data, changes)
       const result = unwrap(fn(view))
+      if (options?.durable === false) {
+        // a failed write is reported to the next durable update, whose write retries it whole
+        if (changes.size > 0) persist().catch(() => undefined)
+        return result
+      }
       // nothing changed: still wait for pending writes, the result may rest on them
       if (changes.size > 0) await persist()
       else await (queued ?? writing)
