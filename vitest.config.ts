@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/smoke/**'],
+    // collects every sandbox's log output and fails the run if a secret appears in full
+    globalSetup: ['test/global-log-scan.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

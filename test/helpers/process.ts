@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fromRoot } from '../../src/paths.js'
+import { openRunLog } from '../global-run-log.js'
 
 // Runs the real entry point (src/main.ts through tsx) as a separate process.
 
@@ -17,13 +18,18 @@ export function spawnMain(env: Record<string, string>, args: string[] = []) {
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  // stdout and stderr go to separate run-log files so their lines never interleave
+  const outLog = openRunLog('process-stdout')
+  const errLog = openRunLog('process-stderr')
   let out = ''
   let err = ''
   child.stdout!.on('data', (c: Buffer) => {
     out += c.toString()
+    outLog?.(c)
   })
   child.stderr!.on('data', (c: Buffer) => {
     err += c.toString()
+    errLog?.(c)
   })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   return { child, stdout: () => out, stderr: () => err, exited }

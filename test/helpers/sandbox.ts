@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream'
+import { pino } from 'pino'
 import supertest from 'supertest'
 import { loadConfig } from '../../src/config.js'
 import { type Clock, createClock } from '../../src/core/clock.js'
@@ -6,6 +7,7 @@ import { createIds, seededRandom } from '../../src/core/ids.js'
 import { createLogger } from '../../src/core/logger.js'
 import type { ProviderModule } from '../../src/providers/types.js'
 import { createSandbox, type Sandbox } from '../../src/sandbox.js'
+import { openRunLog } from '../global-run-log.js'
 
 // A sandbox built the way main.ts builds it, with the clock, ids and log output under the test's control.
 
@@ -30,14 +32,23 @@ export interface TestSandboxOptions {
 
 export async function makeSandbox(options: TestSandboxOptions = {}): Promise<TestSandbox> {
   const config = loadConfig({ LOG_LEVEL: 'info', ...options.env })
+  const level = options.logLevel ?? config.logLevel
+  const shown = level === 'silent' ? Number.POSITIVE_INFINITY : pino.levels.values[level]
+  // an unknown level is left for pino to refuse, as before
+  const runLog = shown === undefined ? undefined : openRunLog('sandbox')
   let output = ''
   const sink = new Writable({
     write(chunk, _enc, done) {
-      output += chunk.toString()
+      const line = chunk.toString()
+      runLog?.(line)
+      // pino writes one record per call, level first: the test sees only what its own level lets through
+      const record = /^\{"level":(\d+)/.exec(line)
+      if (!runLog || !record || Number(record[1]) >= (shown ?? 0)) output += line
       done()
     },
   })
-  const logger = createLogger(options.logLevel ?? config.logLevel, sink)
+  // the run-wide copy takes every level, so the secret scan also covers quiet (e.g. silent) sandboxes
+  const logger = createLogger(runLog ? 'trace' : level, sink)
   const clock = options.clock ?? createClock('manual', Date.parse('2026-01-15T12:00:00Z'))
   const sandbox = await createSandbox({
     config,
