@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { makeJwsKeys } from './jws.js'
+import { readOptions } from './options.js'
+import { coldStarts, measureCeiling, measurePrism, measureSandbox, measureStoreVariant, type PhaseContext, type StoreVariant } from './phases.js'
+import { installExitHandlers, killAllChildren } from './processes.js'
+import { buildChecks, type ColdStart, renderReport } from './report.js'
+import type { Collector } from './rows.js'
+import { buildSnapshots, type SeedReport } from './seed.js'
+import { ROOT, writeBenchScenario } from './servers.js'
+
+// npm run bench: the sandbox, a bare Express ceiling and Prism, measured one after the other on this machine.
+// A measurement, not a test: it exits 0 whatever the targets say, 1 if it could not run, 2 if a phase failed.
+
+const log = (m: string) => process.stderr.write(`${m}\n`)
+
+async function main(): Promise<number> {
+  const opts = readOptions(process.argv.slice(2), process.env)
+  installExitHandlers()
+  const startedAt = new Date()
+  const load = { connections: opts.connections, durationS: opts.durationS, warmupS: opts.warmupS }
+  const machine = {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryMb: Math.round(os.totalmem() / 2 ** 20),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadAverageAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
+  }
+  log(`bench: ${opts.quick ? 'QUICK ' : ''}${opts.connections} connections, ${opts.durationS} s (+${opts.warmupS} s warm-up) per row, clock ${opts.clock}`)
+
+  if (opts.build) {
+    log('bench: building dist/ (tsc -p tsconfig.build.json, as npm run build)')
+    const b = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' })
+    if (b.status !== 0) throw new Error('npm run build failed')
+  }
+
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'fmm-bench-'))
+  const c: Collector = { rows: [], processes: [], errors: [], log }
+  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    log(`bench: ${name}`)
+    try {
+      return await fn()
+    } catch (err) {
+      c.errors.push(`${name}: ${(err as Error).message}`)
+      log(`bench: ${name} FAILED: ${(err as Error).stack ?? err}`)
+      killAllChildren()
+      return undefined
+    }
+  }
+  let cold: ColdStart | undefined
+  let seed: SeedReport | undefined
+  try {
+    const keys = makeJwsKeys()
+    const scenarioFile = await writeBenchScenario(dir, keys.publicPem)
+    const p: PhaseContext = { c, load, dir, scenarioFile, keys, logLevel: opts.sandboxLogLevel, prismLogLevel: opts.prismLogLevel, clock: opts.clock }
+
+    cold = await phase(`cold starts (${opts.coldRuns} each)`, () => coldStarts(p, opts.coldRuns))
+    await phase('ceiling: bare Express', () => measureCeiling(p))
+    await phase('peer: Prism mock of both specs', () => measurePrism(p))
+    seed = await phase(`building stored states: ${opts.smallTransfers.toLocaleString('en')} and ${opts.bigTransfers.toLocaleString('en')} transfers`, () =>
+      buildSnapshots(dir, scenarioFile, [opts.smallTransfers, opts.bigTransfers], log),
+    )
+    const snap = (n: number) => seed?.snapshots.find((s) => s.transfers === n)
+    const big = opts.bigTransfers.toLocaleString('en')
+    const variants: StoreVariant[] = [
+      { group: 'mem-empty', label: 'sandbox (memory, JWS off, empty)', dataFile: false },
+      { group: 'mem-big', label: `sandbox (memory, JWS off, ${big} stored)`, dataFile: false, snapshot: snap(opts.bigTransfers) },
+      { group: 'file-empty', label: 'sandbox (DATA_FILE, JWS off, empty)', dataFile: true },
+      { group: 'file-small', label: `sandbox (DATA_FILE, JWS off, ${opts.smallTransfers.toLocaleString('en')} stored)`, dataFile: true, snapshot: snap(opts.smallTransfers) },
+      { group: 'file-big', label: `sandbox (DATA_FILE, JWS off, ${big} stored)`, dataFile: true, snapshot: snap(opts.bigTransfers) },
+    ]
+    let unsignedRps = 0
+    for (const v of variants) {
+      if (v.group !== 'mem-empty' && v.group !== 'file-empty' && !v.snapshot) {
+        c.errors.push(`${v.label}: skipped, no snapshot`)
+        continue
+      }
+      const rps = await phase(v.label, () => measureStoreVariant(p, v))
+      if (v.group === 'mem-empty') unsignedRps = rps ?? 0
+    }
+    // one signature per request: size the pool on the unsigned rate (signing costs the server more, not less)
+    const poolSize = Math.ceil(Math.max(unsignedRps, 1000) * (opts.warmupS + opts.durationS) * 1.5) + opts.connections * 2
+    await phase('sandbox as shipped: memory store, JWS enforced', () => measureSandbox(p, poolSize))
+  } finally {
+    killAllChildren()
+    await rm(dir, { recursive: true, force: true })
+  }
+
+  const checks = buildChecks(c, cold, opts.bigTransfers, opts.smallTransfers)
+  const outFile = path.resolve(ROOT, opts.out)
+  const header = [
+    '',
+    `fintoc-monato-mock benchmark — ${startedAt.toISOString()}${opts.quick ? ' (QUICK: a smoke of the harness, not a measurement)' : ''}`,
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryMb} MB, ${machine.platform}, node ${machine.node}, load average at start ${machine.loadAverageAtStart.join(' ')}, at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    `load: autocannon, ${opts.connections} connections, ${opts.warmupS} s warm-up then ${opts.durationS} s measured per row, one server under load at a time, client in this process`,
+    `sandbox: node dist/main.js, LOG_LEVEL=${opts.sandboxLogLevel} (stdout to /dev/null), CLOCK=${opts.clock}${opts.clock === 'real' ? ' (settlement jobs run during the load)' : ''}; Prism: -v ${opts.prismLogLevel}, static examples`,
+    `requests: fresh Idempotency-Key on every POST (UUID v5 for Monato); transfers 1.00 MXN, money outs 0.01 MXN`,
+    seed
+      ? `stored states: seeded over HTTP (JWS off, 100 connections, ${seed.sendRps.toFixed(0)} transfers/s), settled, exported with GET /__admin/snapshot (${seed.snapshots.map((s) => `${s.transfers.toLocaleString('en')}: ${(s.bytes / 1e6).toFixed(1)} MB, seeder RSS ${s.seederRssMb.toFixed(0)} MB`).join('; ')}), restored with POST /__admin/snapshot`
+      : 'stored states: not built',
+  ]
+  process.stdout.write(`${renderReport(c, checks, cold, header)}\n`)
+  await mkdir(path.dirname(outFile), { recursive: true })
+  const json = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine, options: opts, cold, seed: seed && { ...seed, snapshots: seed.snapshots.map(({ file: _file, ...rest }) => rest) }, rows: c.rows, processes: c.processes, checks, errors: c.errors }
+  await writeFile(outFile, `${JSON.stringify(json, null, 2)}\n`)
+  process.stdout.write(`\nresults written to ${outFile}\n`)
+  return c.errors.length ? 2 : 0
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    log(`bench: ${(err as Error).stack ?? err}`)
+    killAllChildren()
+    process.exit(1)
+  },
+)
