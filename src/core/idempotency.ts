@@ -11,7 +11,8 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key'
 
 export interface StoredResponse {
   status: number
-  body: unknown
+  /** the JSON body as sent: one string is far smaller in memory than its object tree, and replays byte for byte */
+  text: string | undefined
   headers: Record<string, string>
 }
 

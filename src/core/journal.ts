@@ -27,9 +27,11 @@ function maskBody(value: unknown, depth = 0): unknown {
   )
 }
 
+const BODY_SHOWN = 64 * 1024
+
 function readBody(raw: unknown): unknown {
   if (!Buffer.isBuffer(raw) || raw.length === 0) return null
-  const text = raw.subarray(0, 64 * 1024).toString('utf8')
+  const text = raw.subarray(0, BODY_SHOWN).toString('utf8')
   try {
     return maskBody(JSON.parse(text))
   } catch {
@@ -37,8 +39,11 @@ function readBody(raw: unknown): unknown {
   }
 }
 
+// bodies are masked when the journal is read, not on every request
+type Recorded = Omit<JournalEntry, 'body'> & { raw: unknown }
+
 export function createJournal(size: number, providers: string[], now: () => number = Date.now) {
-  const entries: JournalEntry[] = []
+  let entries: Recorded[] = []
   return {
     middleware(req: Request, res: Response, next: NextFunction) {
       const provider = req.path.split('/')[1] ?? ''
@@ -57,14 +62,20 @@ export function createJournal(size: number, providers: string[], now: () => numb
           status: res.statusCode,
           durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
           headers: maskHeaders(req.headers as Record<string, unknown>),
-          body: readBody(req.body),
+          // a large body is cut to what readBody shows, so the ring never pins big buffers
+          raw: Buffer.isBuffer(req.body) && req.body.length > BODY_SHOWN ? Buffer.from(req.body.subarray(0, BODY_SHOWN)) : req.body,
         })
-        if (entries.length > size) entries.splice(0, entries.length - size)
+        // trimmed in chunks: a full ring does not shift every entry on every request
+        if (entries.length > size + Math.max(16, size >> 4)) entries = entries.slice(entries.length - size)
       })
       next()
     },
     list(filter: { provider?: string; path?: string } = {}): JournalEntry[] {
-      return entries.filter((e) => (!filter.provider || e.provider === filter.provider) && (!filter.path || e.path.includes(filter.path))).reverse()
+      return entries
+        .slice(-size || entries.length)
+        .filter((e) => (!filter.provider || e.provider === filter.provider) && (!filter.path || e.path.includes(filter.path)))
+        .reverse()
+        .map(({ raw, ...e }) => ({ ...e, body: readBody(raw) }))
     },
     clear() {
       entries.length = 0

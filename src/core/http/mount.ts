@@ -35,7 +35,7 @@ export function mountProvider({ provider, operations, validators, generate, idem
 
   router.use(async (req: Request, res: Response) => {
     let stored: Begin = { kind: 'none' }
-    let response: StoredResponse
+    let response: Reply
     try {
       const found = match(req.method, req.path)
       if (found.kind === 'not_found') throw new ApiError('route_not_found', `Unrecognized request URL (${req.method}: ${req.path})`)
@@ -66,7 +66,7 @@ export function mountProvider({ provider, operations, validators, generate, idem
           principal,
         })
         if (stored.kind === 'replay') {
-          send(res, stored.response.status, stored.response.body, { ...stored.response.headers, 'Idempotent-Replayed': 'true' })
+          send(res, { ...stored.response, headers: { ...stored.response.headers, 'Idempotent-Replayed': 'true' } })
           return
         }
       }
@@ -74,18 +74,19 @@ export function mountProvider({ provider, operations, validators, generate, idem
     } catch (err) {
       response = errorResponse(err, req, res)
     }
-    if (stored.kind === 'first') await stored.complete(response)
-    send(res, response.status, response.body, response.headers)
+    const out: StoredResponse = { status: response.status, text: response.body === undefined ? undefined : JSON.stringify(response.body), headers: response.headers }
+    if (stored.kind === 'first') await stored.complete(out)
+    send(res, out)
   })
 
   // body-parser failures (size, encoding) arrive here
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const response = errorResponse(err, req, res)
     if (res.headersSent) return void res.end()
-    send(res, response.status, response.body, response.headers)
+    send(res, { status: response.status, text: JSON.stringify(response.body), headers: response.headers })
   })
 
-  function errorResponse(err: unknown, req: Request, res: Response): StoredResponse {
+  function errorResponse(err: unknown, req: Request, res: Response): Reply {
     const apiError = toApiError(err)
     // a deliberate 500 (a provider's documented quirk) is not a bug worth an error line
     if (apiError.kind === 'internal' && !isApiError(err)) {
@@ -95,7 +96,7 @@ export function mountProvider({ provider, operations, validators, generate, idem
     return { status: formatted.status, body: formatted.body, headers: { ...apiError.details.headers, ...formatted.headers } }
   }
 
-  async function run(req: Request, res: Response, { operation, params }: Matched, principal: unknown, rawBody: Buffer | undefined): Promise<StoredResponse> {
+  async function run(req: Request, res: Response, { operation, params }: Matched, principal: unknown, rawBody: Buffer | undefined): Promise<Reply> {
     const validator = validators.get(operation.operationId)!
     const pathIssues = validator.path(params)
     const { value: query, issues: queryIssues } = validator.query(req.query as Record<string, unknown>)
@@ -130,10 +131,17 @@ export function mountProvider({ provider, operations, validators, generate, idem
   return router
 }
 
-function send(res: Response, status: number, body: unknown, headers?: Record<string, string>) {
-  if (headers) res.set(headers)
-  if (body === undefined) res.status(status).end()
-  else res.status(status).json(body)
+/** what a handler or an error turns into, before it is serialised once for the wire and the idempotency record */
+interface Reply {
+  status: number
+  body: unknown
+  headers: Record<string, string>
+}
+
+function send(res: Response, { status, text, headers }: StoredResponse) {
+  res.set(headers)
+  if (text === undefined) res.status(status).end()
+  else res.status(status).type('application/json').send(text)
 }
 
 /** maps anything thrown (including body-parser failures) to a typed error */

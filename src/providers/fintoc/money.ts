@@ -66,15 +66,28 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
   }
 
   function newTransfer(s: FintocState, base: Omit<TransferRecord, 'id' | 'tracking_key' | 'transactionDate' | 'postDate' | 'receiptUrl' | 'returnReason' | 'status'>): TransferRecord {
+    // every field named in one fixed order (no spread): records then share one hidden class, which
+    // keeps 100k stored transfers hundreds of bytes smaller each
     const t: TransferRecord = {
-      ...base,
       id: ids.prefixed('tr'),
+      orgId: base.orgId,
+      accountId: base.accountId,
+      accountNumberId: base.accountNumberId,
+      direction: base.direction,
       status: 'pending',
+      amount: base.amount,
+      currency: base.currency,
+      comment: base.comment,
+      reference_id: base.reference_id,
+      metadata: base.metadata,
+      counterparty: base.counterparty,
       tracking_key: trackingKey(s),
       transactionDate: clock.now(),
       postDate: null,
       receiptUrl: null,
       returnReason: null,
+      plannedOutcome: base.plannedOutcome,
+      returnFails: base.returnFails,
     }
     s.transfers[t.id] = t
     s.orgs[t.orgId]!.transferIds.push(t.id)
