@@ -108,6 +108,29 @@ describe('Fintoc webhook deliveries', () => {
     expect(r.received).toHaveLength(18)
   })
 
+  it('500 forever for many events: every delivery is exhausted and logged, the log stays bounded and nothing stays scheduled', async () => {
+    await setup({ WEBHOOK_LOG_SIZE: '5', FINTOC_SETTLE_DELAY_MS: '0' })
+    const r = await receiver()
+    r.respond(() => 500)
+    await subscribe(`${r.url}?token=receiver-credential-123`, ['transfer.inbound.succeeded'])
+    for (let i = 0; i < 30; i++) await receive(100 + i)
+    await advance(3000 * 2 ** 18)
+    // each of the 30 events was tried 1 + 17 times, then given up
+    expect(r.received).toHaveLength(30 * 18)
+    const core = sb.store.data.core as { jobs: Record<string, unknown>; webhooks: { deliveries: Record<string, { status: string }>; order: string[] } }
+    expect(Object.keys(core.jobs)).toHaveLength(0)
+    expect(core.webhooks.order).toHaveLength(5)
+    expect(Object.keys(core.webhooks.deliveries)).toHaveLength(5)
+    expect(Object.values(core.webhooks.deliveries).every((d) => d.status === 'failed')).toBe(true)
+    expect(sb.logs().match(/"msg":"webhook delivery exhausted"/g)).toHaveLength(30)
+    // the receiver's URL is logged without the credential in its query string
+    expect(sb.logs()).toContain('token=****')
+    expect(sb.logs()).not.toContain('receiver-credential-123')
+    // and a day later nothing more is sent
+    await advance(86_400_000)
+    expect(r.received).toHaveLength(30 * 18)
+  })
+
   it('a refused connection is a failed attempt; redelivery sends it again', async () => {
     await setup()
     const r = await receiver()

@@ -10,6 +10,18 @@ export function maskSecret(value: string | undefined | null): string {
   return `${prefix}****${value.slice(-4)}`
 }
 
+/** a URL fit for the log: a receiver's credentials may sit in its userinfo or query string */
+export function safeUrl(value: string): string {
+  try {
+    const u = new URL(value)
+    if (u.username || u.password) u.username = u.password = '****'
+    for (const key of [...u.searchParams.keys()]) u.searchParams.set(key, '****')
+    return u.toString()
+  } catch {
+    return '[unparseable url]'
+  }
+}
+
 const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'fintoc-jws-signature', 'cookie'])
 
 export function maskHeaders(headers: Record<string, unknown>): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js'
 import type { IdGenerator } from './ids.js'
-import type { Logger } from './logger.js'
+import { type Logger, safeUrl } from './logger.js'
 
 // Outbound webhooks for every provider: a delivery is written with the event that causes it, each
 // attempt is a scheduled job, failures retry with exponential backoff on the sandbox clock, and
@@ -126,18 +126,22 @@ export function createWebhooks(deps: {
       }
       const durationMs = Math.round(performance.now() - started)
       const policy = policies.get(d.provider)
-      const refused = await deps.update((s, schedule) => {
+      const outcome = await deps.update((s, schedule) => {
         const current = s.deliveries[id]
-        if (!current) return false
+        if (!current) return undefined
         current.attempts.push({ at: iso(), url: current.url, statusCode, error, durationMs })
         if (statusCode !== null && statusCode >= 200 && statusCode < 300) current.status = 'succeeded'
         else if (statusCode !== null && policy?.refuses?.(current, statusCode)) current.status = 'refused'
         else if (current.attempts.length > deps.settings.maxRetries) current.status = 'failed'
         else schedule(id, deps.settings.firstRetryMs * 2 ** (current.attempts.length - 1))
-        return current.status === 'refused'
+        // a delivery that just ended may be the one over the bound: with no new events, nothing else would prune it
+        if (current.status !== 'pending') prune(s)
+        return { status: current.status, attempts: current.attempts.length }
       })
-      if (refused) await policy?.onRefused?.(d)
-      if (error || (statusCode !== null && statusCode >= 300)) deps.logger.info({ delivery: id, url: d.url, statusCode, error }, 'webhook attempt failed')
+      if (outcome?.status === 'refused') await policy?.onRefused?.(d)
+      const url = safeUrl(d.url)
+      if (error || (statusCode !== null && statusCode >= 300)) deps.logger.info({ delivery: id, url, statusCode, error }, 'webhook attempt failed')
+      if (outcome?.status === 'failed') deps.logger.warn({ delivery: id, eventType: d.eventType, url, attempts: outcome.attempts }, 'webhook delivery exhausted')
     },
 
     /** sends a delivery once more, now, whatever its outcome was */
