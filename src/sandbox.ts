@@ -156,14 +156,14 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       get data() {
         return store.data[m.name]
       },
-      update: (fn) =>
+      update: (fn, options) =>
         store.update((state) =>
           fn(state[m.name], {
             schedule: (type, ref, delayMs) => scheduler.schedule(core(state), `${m.name}.${type}`, ref, delayMs),
             deliver: (input) =>
               webhooks.enqueue(core(state).webhooks, (ref, delayMs) => scheduler.schedule(core(state), JOB_WEBHOOK_ATTEMPT, ref, delayMs), m.name, input),
           }),
-        ),
+        options),
     }
     const provider = m.create({
       state: slice,

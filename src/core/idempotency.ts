@@ -49,6 +49,7 @@ export const declaresIdempotency = (operation: Operation) =>
 
 export function createIdempotency(deps: { clock: Clock; update: <R>(fn: (s: IdempotencyState) => R, options?: { durable?: boolean }) => Promise<R> }) {
   let writes = 0
+  let nextSweep = 1000
   return async function begin(policy: IdempotencyPolicy, input: {
     operation: Operation
     method: string
@@ -74,7 +75,13 @@ export function createIdempotency(deps: { clock: Clock; update: <R>(fn: (s: Idem
         if (!existing.response) throw policy.inProgress()
         return existing.response
       }
-      if (++writes % 1000 === 0) for (const [k, r] of Object.entries(s.records)) if (r.expiresAt <= now) delete s.records[k]
+      // expired records go in a sweep after as many claims as there were records: O(1) per request at any size
+      if (++writes >= nextSweep) {
+        let kept = 0
+        for (const [k, r] of Object.entries(s.records)) if (r.expiresAt <= now) delete s.records[k]
+        else kept++
+        nextSweep = writes + Math.max(1000, kept)
+      }
       s.records[id] = { fingerprint, expiresAt: now + policy.ttlMs }
       return undefined
       // the claim need not reach the disk first: the completion (or abandon) write that follows carries it

@@ -39,8 +39,8 @@ function readBody(raw: unknown): unknown {
   }
 }
 
-// bodies are masked when the journal is read, not on every request
-type Recorded = Omit<JournalEntry, 'body'> & { raw: unknown }
+// recorded as cheaply as possible on every request; formatted and masked only when the journal is read
+type Recorded = Omit<JournalEntry, 'body' | 'at' | 'headers'> & { at: number; headers: Request['headers']; raw: unknown }
 
 export function createJournal(size: number, providers: string[], now: () => number = Date.now) {
   let entries: Recorded[] = []
@@ -53,15 +53,15 @@ export function createJournal(size: number, providers: string[], now: () => numb
       const started = process.hrtime.bigint()
       res.on('finish', () => {
         entries.push({
-          at: new Date(now()).toISOString(),
+          at: now(),
           requestId: String(res.locals.requestId ?? ''),
           provider,
           method: req.method,
           path,
-          query: { ...(req.query as Record<string, unknown>) },
+          query: req.query as Record<string, unknown>,
           status: res.statusCode,
           durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
-          headers: maskHeaders(req.headers as Record<string, unknown>),
+          headers: req.headers,
           // a large body is cut to what readBody shows, so the ring never pins big buffers
           raw: Buffer.isBuffer(req.body) && req.body.length > BODY_SHOWN ? Buffer.from(req.body.subarray(0, BODY_SHOWN)) : req.body,
         })
@@ -75,7 +75,7 @@ export function createJournal(size: number, providers: string[], now: () => numb
         .slice(-size || entries.length)
         .filter((e) => (!filter.provider || e.provider === filter.provider) && (!filter.path || e.path.includes(filter.path)))
         .reverse()
-        .map(({ raw, ...e }) => ({ ...e, body: readBody(raw) }))
+        .map(({ raw, at, headers, ...e }) => ({ ...e, at: new Date(at).toISOString(), headers: maskHeaders(headers as Record<string, unknown>), body: readBody(raw) }))
     },
     clear() {
       entries.length = 0

@@ -71,9 +71,12 @@ export interface UpdateTools {
 }
 
 /** The provider's slice of the store. */
+import type { UpdateOptions } from '../core/store.js'
+
 export interface StateSlice<S> {
   readonly data: S
-  update<R>(fn: (state: S, tools: UpdateTools) => R): Promise<R>
+  /** `durable: false` resolves before the disk write (see Store.update) */
+  update<R>(fn: (state: S, tools: UpdateTools) => R, options?: UpdateOptions): Promise<R>
 }
 
 export interface ProviderDeps<S> {

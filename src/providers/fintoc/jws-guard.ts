@@ -31,6 +31,7 @@ export function createJwsGuard(state: StateSlice<FintocState>, settings: FintocS
   }
   const required = new Map<string, boolean>()
   let checks = 0
+  let nextSweep = 500
 
   return {
     requiredFor(operation) {
@@ -55,10 +56,17 @@ export function createJwsGuard(state: StateSlice<FintocState>, settings: FintocS
       const nonceKey = `${orgId}:${header.nonce}`
       await state.update((s) => {
         if ((s.usedNonces[nonceKey] ?? 0) > now) throw new ApiError('unauthenticated', 'This JWS nonce was already used: sign every request with a fresh nonce.', { code: 'jws_nonce_already_used' })
-        // a nonce only needs remembering while its ts can still pass the time window; prune now and then
-        if (++checks % 500 === 0) for (const [k, until] of Object.entries(s.usedNonces)) if (until <= now) delete s.usedNonces[k]
+        // a nonce only needs remembering while its ts can still pass the time window; pruned after as
+        // many checks as there were nonces, so the sweep costs O(1) per request however many are kept
+        if (++checks >= nextSweep) {
+          let kept = 0
+          for (const [k, until] of Object.entries(s.usedNonces)) if (until <= now) delete s.usedNonces[k]
+          else kept++
+          nextSweep = checks + Math.max(500, kept)
+        }
         s.usedNonces[nonceKey] = header.ts * 1000 + 2 * JWS_TOLERANCE_S * 1000
-      })
+        // durable with the request's own write: a crash before it forgets a nonce whose request never completed
+      }, { durable: false })
     },
   }
 }
