@@ -82,6 +82,20 @@ describe('the data file log', () => {
     expect(JSON.parse(log)).toEqual([[['records', 'r5', 'n'], 55]])
   })
 
+  it('concurrent pushes onto a long list log the new entries, never the list; a splice at its front logs it whole', async () => {
+    const file = await tmpFile()
+    const { store } = await createStore(empty, file)
+    await store.replace({ records: {}, list: Array.from({ length: 20_000 }, (_, i) => i), counter: 0 })
+    await Promise.all(Array.from({ length: 100 }, (_, i) => store.update((d) => d.list.push(100_000 + i))))
+    const afterPushes = (await stat(logPathOf(file))).size
+    expect(afterPushes).toBeLessThan(20_000)
+    await store.update((d) => {
+      d.list.splice(0, 1)
+    })
+    expect((await stat(logPathOf(file))).size - afterPushes).toBeGreaterThan(100_000)
+    expect(await readDataFile(file)).toEqual(JSON.parse(JSON.stringify(store.data)))
+  })
+
   it('replays sets, deletes, pushes, splices and nested new objects to exactly the live state', async () => {
     const file = await tmpFile()
     const { store } = await createStore(empty, file)

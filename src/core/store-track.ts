@@ -7,7 +7,8 @@ export type Path = string[]
 /** A change as written to the log: `[path, value]` sets, `[path]` deletes. */
 export type Change = [Path] | [Path, unknown]
 
-// an array with more changed indices than this is logged whole (e.g. a splice at its front)
+// an array with more rewritten elements than this is logged whole (a splice at its front shifts them
+// all); appends never count, so pushes onto a long id list stay one entry each
 const ARRAY_PROMOTE = 16
 
 const isTrackable = (v: unknown): v is object => typeof v === 'object' && v !== null && (Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)
@@ -15,7 +16,7 @@ const isTrackable = (v: unknown): v is object => typeof v === 'object' && v !== 
 /** The paths changed since the last `take()`. */
 export class ChangeSet {
   private paths = new Map<string, Path>()
-  private arrayHits = new Map<object, number>()
+  private arrayHits = new Map<object, { length: number; rewrites: number }>()
 
   get size(): number {
     return this.paths.size
@@ -23,9 +24,14 @@ export class ChangeSet {
 
   mark(path: Path, parent: object): void {
     if (Array.isArray(parent) && path.length > 0) {
-      const hits = (this.arrayHits.get(parent) ?? 0) + 1
-      this.arrayHits.set(parent, hits)
-      if (hits > ARRAY_PROMOTE) path = path.slice(0, -1)
+      let hits = this.arrayHits.get(parent)
+      if (!hits) {
+        hits = { length: parent.length, rewrites: 0 }
+        this.arrayHits.set(parent, hits)
+      }
+      const index = Number(path[path.length - 1])
+      if (Number.isInteger(index) && index < hits.length) hits.rewrites++
+      if (hits.rewrites > ARRAY_PROMOTE) path = path.slice(0, -1)
     }
     this.paths.set(JSON.stringify(path), path)
   }
