@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import { ConfigError, loadConfig } from './config.js'
-import { createLogger } from './core/logger.js'
+import { createLogger, stdoutDestination } from './core/logger.js'
 import { createSandbox } from './sandbox.js'
 import { ScenarioError } from './scenario/load.js'
 
@@ -21,7 +21,7 @@ async function main() {
     if (err instanceof ConfigError) fail(err.message)
     throw err
   }
-  const logger = createLogger(config.logLevel)
+  const logger = createLogger(config.logLevel, stdoutDestination())
   const sandbox = await createSandbox({ config, logger }).catch((err: unknown) => {
     if (err instanceof ScenarioError) fail(err.message)
     fail(`cannot start: ${(err as Error).message}`)
