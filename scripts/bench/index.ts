@@ -29,6 +29,9 @@ async function main(): Promise<number> {
     platform: `${os.platform()} ${os.release()}`,
     loadAverageAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
   }
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? ''
+  // what was measured: the commit, and whether src/ had uncommitted changes when dist/ was built
+  const revision = { commit: git('rev-parse', '--short', 'HEAD'), uncommittedSrcFiles: git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length }
   log(`bench: ${opts.quick ? 'QUICK ' : ''}${opts.connections} connections, ${opts.durationS} s (+${opts.warmupS} s warm-up) per row, clock ${opts.clock}`)
 
   if (opts.build) {
@@ -58,8 +61,13 @@ async function main(): Promise<number> {
     const p: PhaseContext = { c, load, dir, scenarioFile, keys, logLevel: opts.sandboxLogLevel, prismLogLevel: opts.prismLogLevel, clock: opts.clock }
 
     cold = await phase(`cold starts (${opts.coldRuns} each)`, () => coldStarts(p, opts.coldRuns))
-    await phase('ceiling: bare Express', () => measureCeiling(p))
+    // the three-way comparison first and back to back, so a shared machine's mood changes as little as possible between them
+    const ceilingPostRps = (await phase('ceiling: bare Express', () => measureCeiling(p))) ?? 0
     await phase('peer: Prism mock of both specs', () => measurePrism(p))
+    // one signature per signed request: the sandbox will not outrun the bare ceiling, so size the pool on it
+    const poolSize = Math.ceil(Math.max(ceilingPostRps, 1000) * (opts.warmupS + opts.durationS)) + opts.connections * 2
+    await phase('sandbox as shipped: memory store, JWS enforced', () => measureSandbox(p, poolSize))
+
     seed = await phase(`building stored states: ${opts.smallTransfers.toLocaleString('en')} and ${opts.bigTransfers.toLocaleString('en')} transfers`, () =>
       buildSnapshots(dir, scenarioFile, [opts.smallTransfers, opts.bigTransfers], log),
     )
@@ -72,18 +80,13 @@ async function main(): Promise<number> {
       { group: 'file-small', label: `sandbox (DATA_FILE, JWS off, ${opts.smallTransfers.toLocaleString('en')} stored)`, dataFile: true, snapshot: snap(opts.smallTransfers) },
       { group: 'file-big', label: `sandbox (DATA_FILE, JWS off, ${big} stored)`, dataFile: true, snapshot: snap(opts.bigTransfers) },
     ]
-    let unsignedRps = 0
     for (const v of variants) {
       if (v.group !== 'mem-empty' && v.group !== 'file-empty' && !v.snapshot) {
         c.errors.push(`${v.label}: skipped, no snapshot`)
         continue
       }
-      const rps = await phase(v.label, () => measureStoreVariant(p, v))
-      if (v.group === 'mem-empty') unsignedRps = rps ?? 0
+      await phase(v.label, () => measureStoreVariant(p, v))
     }
-    // one signature per request: size the pool on the unsigned rate (signing costs the server more, not less)
-    const poolSize = Math.ceil(Math.max(unsignedRps, 1000) * (opts.warmupS + opts.durationS) * 1.5) + opts.connections * 2
-    await phase('sandbox as shipped: memory store, JWS enforced', () => measureSandbox(p, poolSize))
   } finally {
     killAllChildren()
     await rm(dir, { recursive: true, force: true })
@@ -94,6 +97,7 @@ async function main(): Promise<number> {
   const header = [
     '',
     `fintoc-monato-mock benchmark — ${startedAt.toISOString()}${opts.quick ? ' (QUICK: a smoke of the harness, not a measurement)' : ''}`,
+    `code: commit ${revision.commit}${revision.uncommittedSrcFiles ? ` + ${revision.uncommittedSrcFiles} uncommitted file(s) in src/` : ''}, built into dist/ at the start of the run`,
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryMb} MB, ${machine.platform}, node ${machine.node}, load average at start ${machine.loadAverageAtStart.join(' ')}, at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
     `load: autocannon, ${opts.connections} connections, ${opts.warmupS} s warm-up then ${opts.durationS} s measured per row, one server under load at a time, client in this process`,
     `sandbox: node dist/main.js, LOG_LEVEL=${opts.sandboxLogLevel} (stdout to /dev/null), CLOCK=${opts.clock}${opts.clock === 'real' ? ' (settlement jobs run during the load)' : ''}; Prism: -v ${opts.prismLogLevel}, static examples`,
@@ -104,7 +108,7 @@ async function main(): Promise<number> {
   ]
   process.stdout.write(`${renderReport(c, checks, cold, header)}\n`)
   await mkdir(path.dirname(outFile), { recursive: true })
-  const json = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine, options: opts, cold, seed: seed && { ...seed, snapshots: seed.snapshots.map(({ file: _file, ...rest }) => rest) }, rows: c.rows, processes: c.processes, checks, errors: c.errors }
+  const json = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), revision, machine, options: opts, cold, seed: seed && { ...seed, snapshots: seed.snapshots.map(({ file: _file, ...rest }) => rest) }, rows: c.rows, processes: c.processes, checks, errors: c.errors }
   await writeFile(outFile, `${JSON.stringify(json, null, 2)}\n`)
   process.stdout.write(`\nresults written to ${outFile}\n`)
   return c.errors.length ? 2 : 0

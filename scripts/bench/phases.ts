@@ -91,16 +91,18 @@ export async function coldStarts(p: PhaseContext, runs: number): Promise<{ sandb
   return out
 }
 
-export async function measureCeiling(p: PhaseContext): Promise<void> {
+/** resolves with the POST transfers rate, which sizes the JWS pool of the sandbox row */
+export async function measureCeiling(p: PhaseContext): Promise<number> {
   const label = 'ceiling (bare Express)'
   const server = await startCeiling()
   try {
     const f = await facts(p.c, 'ceiling', label, server)
     const staticSig = signDetached(p.keys.privateKey, transferBody('acc_BenchCeilingAccount000000000'))
     await measureRow(p.c, 'ceiling', label, 'accounts', server.origin, getAccounts('/fintoc'), server.child.pid, p.load)
-    await measureRow(p.c, 'ceiling', label, 'transfers', server.origin, postTransfers('/fintoc', transferBody('acc_BenchCeilingAccount000000000'), () => staticSig), server.child.pid, p.load)
+    const t = await measureRow(p.c, 'ceiling', label, 'transfers', server.origin, postTransfers('/fintoc', transferBody('acc_BenchCeilingAccount000000000'), () => staticSig), server.child.pid, p.load)
     await measureRow(p.c, 'ceiling', label, 'moneyOut', server.origin, postMoneyOut('/monato', 'bench.jwt.token'), server.child.pid, p.load)
     f.done()
+    return t.result?.rps ?? 0
   } finally {
     await server.stop()
   }
@@ -133,7 +135,7 @@ export interface StoreVariant {
 }
 
 /** memory or DATA_FILE, empty or restored from a snapshot; JWS off, so the rows measure the store */
-export async function measureStoreVariant(p: PhaseContext, v: StoreVariant): Promise<number> {
+export async function measureStoreVariant(p: PhaseContext, v: StoreVariant): Promise<void> {
   const dataFile = v.dataFile ? path.join(p.dir, `state-${v.group}.json`) : undefined
   const server = await startSandbox(`sandbox-${v.group}`, { scenarioFile: p.scenarioFile, jws: 'off', logLevel: p.logLevel, clock: p.clock, ...(dataFile ? { dataFile } : {}) })
   try {
@@ -149,10 +151,9 @@ export async function measureStoreVariant(p: PhaseContext, v: StoreVariant): Pro
     const f = await facts(p.c, v.group, v.label, server, restore)
     const body = transferBody(await rootAccountId(server.origin, '/fintoc'))
     await measureRow(p.c, v.group, v.label, 'accounts', server.origin, getAccounts('/fintoc'), server.child.pid, p.load)
-    const t = await measureRow(p.c, v.group, v.label, 'transfers', server.origin, postTransfers('/fintoc', body), server.child.pid, p.load)
+    await measureRow(p.c, v.group, v.label, 'transfers', server.origin, postTransfers('/fintoc', body), server.child.pid, p.load)
     await sleep(SETTLE_PAUSE_MS)
     f.done()
-    return t.result?.rps ?? 0
   } finally {
     await server.stop()
   }
