@@ -28,7 +28,24 @@ function base62(bytes: Uint8Array, width: number): string {
   return out.padStart(width, '0')
 }
 
-export function createIds(now: () => number, random: RandomBytes = randomBytes): IdGenerator {
+/** crypto randomness drawn 4 KB at a time: one system call per ~200 ids instead of one per id */
+export function pooledRandom(poolSize = 4096): RandomBytes {
+  let pool = randomBytes(poolSize)
+  let offset = 0
+  return (size) => {
+    if (size > poolSize) return randomBytes(size)
+    if (offset + size > poolSize) {
+      pool = randomBytes(poolSize)
+      offset = 0
+    }
+    // a copy: callers may write into what they get
+    const out = Uint8Array.prototype.slice.call(pool, offset, offset + size)
+    offset += size
+    return out
+  }
+}
+
+export function createIds(now: () => number, random: RandomBytes = pooledRandom()): IdGenerator {
   let lastSecond = 0
   let seq = 0
   return {
