@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express'
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express'
 import type { Logger } from './core/logger.js'
 
 // The HTTP application: providers under their prefixes, /health, the control API, and JSON
@@ -7,10 +7,10 @@ import type { Logger } from './core/logger.js'
 
 export interface MountedProvider {
   name: string
-  router: Router
+  router: RequestHandler
   operationCount: number
   admin?: Router
-  pages?: Router
+  pages?: { path: string; router: Router }
 }
 
 export interface AppDeps {
@@ -53,7 +53,8 @@ export function createApp({ providers, logger, version, admin, requestId = rando
   })
 
   for (const p of providers) {
-    if (p.pages) app.use(`/${p.name}`, p.pages)
+    // pages sit under their own path, so API requests do not walk their routes
+    if (p.pages) app.use(`/${p.name}${p.pages.path}`, p.pages.router)
     app.use(`/${p.name}`, p.router)
   }
   if (admin) app.use('/__admin', admin)

@@ -56,8 +56,8 @@ export interface Provider<P = unknown> {
   formatError(err: ApiError, operation?: Operation): ErrorResponse
   /** provider-specific control routes, mounted at /__admin/<name> */
   admin?: Router
-  /** routes of the provider's own that are not API operations (e.g. a widget page), under /<name> */
-  pages?: Router
+  /** routes of the provider's own that are not API operations (e.g. a widget page), under /<name><path> only */
+  pages?: { path: string; router: Router }
   /** how Idempotency-Key is honoured on the operations that declare it */
   idempotency?: IdempotencyPolicy
 }

@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express'
+import express, { type Request, type RequestHandler, type Response } from 'express'
 import type { Provider, RequestContext } from '../../providers/types.js'
 import { ApiError, isApiError } from '../errors.js'
 import type { Faults } from '../faults.js'
@@ -9,7 +9,7 @@ import { createRouteMatcher } from '../spec/router.js'
 import type { OperationValidator } from '../spec/validate.js'
 import { parseJsonBody } from './body.js'
 
-// One Express router per provider: match the spec route, authenticate, parse and validate,
+// One Express middleware per provider: match the spec route, authenticate, parse and validate,
 // then run the operation's handler or answer generated data. Every error leaves in the
 // provider's own envelope.
 
@@ -27,13 +27,24 @@ export interface MountOptions {
 
 type Matched = { operation: Operation; params: Record<string, string> }
 
-export function mountProvider({ provider, operations, validators, generate, idempotency, logger, faults }: MountOptions): Router {
-  const router = express.Router()
+export function mountProvider({ provider, operations, validators, generate, idempotency, logger, faults }: MountOptions): RequestHandler {
   const match = createRouteMatcher(operations)
+  const readBody = express.raw({ type: () => true, limit: BODY_LIMIT })
 
-  router.use(express.raw({ type: () => true, limit: BODY_LIMIT }))
+  // a plain middleware rather than a nested Router: every API request would otherwise walk its layers
+  const mounted: RequestHandler = (req, res, next) => {
+    readBody(req, res, (err?: unknown) => {
+      // body-parser failures (size, encoding) are answered in the provider's envelope
+      if (err) {
+        const response = errorResponse(err, req, res)
+        if (res.headersSent) return void res.end()
+        return send(res, { status: response.status, text: JSON.stringify(response.body), headers: response.headers })
+      }
+      handle(req, res).catch(next)
+    })
+  }
 
-  router.use(async (req: Request, res: Response) => {
+  async function handle(req: Request, res: Response): Promise<void> {
     let stored: Begin = { kind: 'none' }
     let response: Reply
     try {
@@ -77,14 +88,7 @@ export function mountProvider({ provider, operations, validators, generate, idem
     const out: StoredResponse = { status: response.status, text: response.body === undefined ? undefined : JSON.stringify(response.body), headers: response.headers }
     if (stored.kind === 'first') await stored.complete(out)
     send(res, out)
-  })
-
-  // body-parser failures (size, encoding) arrive here
-  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const response = errorResponse(err, req, res)
-    if (res.headersSent) return void res.end()
-    send(res, { status: response.status, text: JSON.stringify(response.body), headers: response.headers })
-  })
+  }
 
   function errorResponse(err: unknown, req: Request, res: Response): Reply {
     const apiError = toApiError(err)
@@ -128,7 +132,7 @@ export function mountProvider({ provider, operations, validators, generate, idem
     return { status: result.status ?? operation.successStatus, body: result.body, headers: { ...result.headers, 'X-Mock-Source': 'state' } }
   }
 
-  return router
+  return mounted
 }
 
 /** what a handler or an error turns into, before it is serialised once for the wire and the idempotency record */

@@ -45,7 +45,7 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
       name: 'fintoc',
       authenticate: createFintocAuth(state, ids, clock, createJwsGuard(state, settings)),
       admin: createFintocAdmin(state, ids, clock, intents, money, verifications),
-      pages: createWidgetRoutes(state, intents),
+      pages: { path: '/widget', router: createWidgetRoutes(state, intents) },
       idempotency: fintocIdempotency,
       formatError: formatFintocError,
       handlers: {

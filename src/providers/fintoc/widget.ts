@@ -18,7 +18,7 @@ export function createWidgetRoutes(state: StateSlice<FintocState>, intents: Retu
   const router = express.Router()
   const byToken = (token: unknown) => Object.values(state.data.paymentIntents).find((p) => typeof token === 'string' && p.widgetToken === token)
 
-  router.get('/widget', (req: Request, res: Response) => {
+  router.get('/', (req: Request, res: Response) => {
     const p = byToken(req.query.token)
     if (!p) return void res.status(404).type('html').send(page('Fintoc sandbox widget', '<p>Unknown or missing widget token.</p>'))
     const mx = p.currency === 'MXN'
@@ -39,7 +39,7 @@ export function createWidgetRoutes(state: StateSlice<FintocState>, intents: Retu
     )
   })
 
-  router.post('/widget/pay', express.urlencoded({ extended: false, limit: '16kb' }), async (req: Request, res: Response) => {
+  router.post('/pay', express.urlencoded({ extended: false, limit: '16kb' }), async (req: Request, res: Response) => {
     const form = (req.body ?? {}) as Record<string, string>
     const p = byToken(form.token)
     if (!p) return void res.status(404).type('html').send(page('Fintoc sandbox widget', '<p>Unknown widget token.</p>'))
