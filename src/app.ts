@@ -32,7 +32,7 @@ export function createApp({ providers, logger, version, admin, requestId = rando
   app.use((req: Request, res: Response, next: NextFunction) => {
     const id = requestId()
     res.locals.requestId = id
-    res.set('X-Request-Id', id)
+    res.setHeader('X-Request-Id', id)
     const started = process.hrtime.bigint()
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6

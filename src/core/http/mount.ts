@@ -142,10 +142,14 @@ interface Reply {
   headers: Record<string, string>
 }
 
+/** written with node's own calls: the text is final, so Express's send (type sniffing, freshness) has nothing to add */
 function send(res: Response, { status, text, headers }: StoredResponse) {
-  res.set(headers)
-  if (text === undefined) res.status(status).end()
-  else res.status(status).type('application/json').send(text)
+  res.statusCode = status
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
+  if (text === undefined) return void res.end()
+  res.setHeader('Content-Type', 'application/json; charset=utf-8')
+  res.setHeader('Content-Length', Buffer.byteLength(text))
+  res.end(text)
 }
 
 /** maps anything thrown (including body-parser failures) to a typed error */
