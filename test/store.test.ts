@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createStore } from '../src/core/store.js'
-import { logPathOf, readDataFile } from '../src/core/store-file.js'
+import { logPathOf, readDataFile, writeJsonSync } from '../src/core/store-file.js'
 import { makeSandbox } from './helpers/sandbox.js'
 
 describe('store', () => {
@@ -164,3 +164,22 @@ describe('the data file log', () => {
     expect(((await readDataFile(file)) as Doc).counter).toBe(1)
   })
 })
+
+describe('writeJsonSync (compaction)', () => {
+  it('writes exactly what JSON.stringify would, piece by piece', async () => {
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'fmm-')), 'w.json')
+    const value = {
+      a: { b: { c: { d: [1, { e: 'ü🙂"\\' }] } }, skipped: undefined, n: null },
+      list: [1, 2, { x: undefined }],
+      big: Object.fromEntries(Array.from({ length: 30_000 }, (_, i) => [`k${i}`, { i, s: 'x'.repeat(40) }])),
+      ['__proto__']: { kept: true },
+      empty: {},
+    }
+    Object.defineProperty(value, '__proto__', { value: { kept: true }, enumerable: true })
+    const bytes = writeJsonSync(file, value)
+    const text = await readFile(file, 'utf8')
+    expect(text).toBe(JSON.stringify(value))
+    expect(bytes).toBe(Buffer.byteLength(text))
+  })
+})
+

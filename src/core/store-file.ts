@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs'
 import { appendFile, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import type { Adapter } from 'lowdb'
 import { applyChanges, type Change, type ChangeSet } from './store-track.js'
@@ -63,7 +63,7 @@ export class AppendLogAdapter<T> implements Adapter<T> {
     const changes = this.changes.take(data)
     if (this.compactNext || this.logBytes > Math.max(MIN_COMPACT_BYTES, COMPACT_RATIO * this.baseBytes)) {
       this.compactNext = false
-      return this.compact(JSON.stringify(data))
+      return this.compact(data)
     }
     if (changes.length === 0) return
     const line = `${JSON.stringify(changes)}\n`
@@ -78,13 +78,59 @@ export class AppendLogAdapter<T> implements Adapter<T> {
     this.logBytes += Buffer.byteLength(line)
   }
 
-  private async compact(text: string): Promise<void> {
+  private async compact(data: T): Promise<void> {
     const tmp = `${this.file}.tmp`
-    await writeFile(tmp, text)
+    // written now, synchronously and in pieces: the file is one consistent moment of the state, and
+    // no single string of the whole state is ever built (100k transfers are ~250 MB of JSON)
+    const bytes = writeJsonSync(tmp, data)
     await rename(tmp, this.file)
     // the base now holds everything the log did; a crash before this truncate only replays it again
     await writeFile(logPathOf(this.file), '')
-    this.baseBytes = Buffer.byteLength(text)
+    this.baseBytes = bytes
     this.logBytes = 0
   }
+}
+
+const CHUNK = 1 << 20
+
+/** JSON.stringify(value) into a file, serialising the top levels key by key so memory stays small */
+export function writeJsonSync(file: string, value: unknown, depth = 3): number {
+  const fd = openSync(file, 'w')
+  let pending: string[] = []
+  let pendingLength = 0
+  let written = 0
+  const flush = () => {
+    const buf = Buffer.from(pending.join(''))
+    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off)
+    written += buf.length
+    pending = []
+    pendingLength = 0
+  }
+  const emit = (text: string) => {
+    pending.push(text)
+    pendingLength += text.length
+    if (pendingLength >= CHUNK) flush()
+  }
+  const walk = (v: unknown, level: number) => {
+    if (level >= depth || v === null || typeof v !== 'object' || Array.isArray(v) || typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+      emit(JSON.stringify(v) ?? 'null')
+      return
+    }
+    emit('{')
+    let first = true
+    for (const [k, item] of Object.entries(v)) {
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue
+      emit(`${first ? '' : ','}${JSON.stringify(k)}:`)
+      first = false
+      walk(item, level + 1)
+    }
+    emit('}')
+  }
+  try {
+    walk(value, 0)
+    flush()
+  } finally {
+    closeSync(fd)
+  }
+  return written
 }
