@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { makeJwsKeys } from './jws.js'
 import { readOptions } from './options.js'
 import { coldStarts, measureCeiling, measurePrism, measureSandbox, measureStoreVariant, type PhaseContext, type StoreVariant } from './phases.js'
-import { installExitHandlers, killAllChildren } from './processes.js'
+import { installExitHandlers, killAllChildren, onExit } from './processes.js'
 import { buildChecks, type ColdStart, renderReport } from './report.js'
 import type { Collector } from './rows.js'
 import { buildSnapshots, type SeedReport } from './seed.js'
@@ -41,6 +42,7 @@ async function main(): Promise<number> {
   }
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'fmm-bench-'))
+  onExit(() => rmSync(dir, { recursive: true, force: true }))
   const c: Collector = { rows: [], processes: [], errors: [], log }
   const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
     log(`bench: ${name}`)

@@ -42,12 +42,30 @@ export function killAllChildren(): void {
   children.clear()
 }
 
+const cleanups: Array<() => void> = []
+
+/** synchronous work that must happen however the benchmark exits (temporary files) */
+export function onExit(fn: () => void): void {
+  cleanups.push(fn)
+}
+
+function exitNow(): void {
+  killAllChildren()
+  for (const fn of cleanups.splice(0)) {
+    try {
+      fn()
+    } catch {
+      // best effort: exiting anyway
+    }
+  }
+}
+
 export function installExitHandlers(): void {
-  process.on('exit', killAllChildren)
+  process.on('exit', exitNow)
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       process.stderr.write(`\nbench: ${signal}, stopping every child process\n`)
-      killAllChildren()
+      exitNow()
       process.exit(130)
     })
   }
