@@ -30,12 +30,23 @@ export async function issueToken(client: ClientRecord, secret: string, nowMs: nu
   return { token, expiresAt }
 }
 
-async function verifyBearer(state: MonatoState, headers: IncomingHttpHeaders, clock: Clock): Promise<string> {
+/** tokens whose signature already verified: a client sends the same token for a day, so each is checked once */
+type Verified = Map<string, { clientId: string; secret: string; expMs: number }>
+const VERIFIED_MAX = 10_000
+
+async function verifyBearer(state: MonatoState, headers: IncomingHttpHeaders, clock: Clock, verified: Verified): Promise<string> {
   const header = headers.authorization?.trim()
   if (!header) throw unauthenticated('Missing Authorization header: send Authorization: Bearer <token>.')
   const match = /^Bearer\s+(\S+)$/i.exec(header)
   if (!match) throw unauthenticated('Malformed Authorization header: expected Bearer <token>.')
   const token = match[1]!
+  const known = verified.get(token)
+  if (known) {
+    // still only as good as its credential: a revoked secret revokes the token
+    const active = state.clients[known.clientId]?.credentials.some((c) => c.status === 'ACTIVE' && c.secret === known.secret)
+    if (active && known.expMs > clock.now()) return known.clientId
+    verified.delete(token)
+  }
   let clientId: unknown
   try {
     const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'))
@@ -47,7 +58,9 @@ async function verifyBearer(state: MonatoState, headers: IncomingHttpHeaders, cl
   if (!client) throw unauthenticated('Invalid token.')
   for (const credential of client.credentials.filter((c) => c.status === 'ACTIVE')) {
     try {
-      await jwtVerify(token, secretBytes(credential.secret), { algorithms: ['HS256'], currentDate: new Date(clock.now()) })
+      const { payload } = await jwtVerify(token, secretBytes(credential.secret), { algorithms: ['HS256'], currentDate: new Date(clock.now()) })
+      if (verified.size >= VERIFIED_MAX) verified.clear()
+      if (typeof payload.exp === 'number') verified.set(token, { clientId: client.id, secret: credential.secret, expMs: payload.exp * 1000 })
       return client.id
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw unauthenticated('Token expired: request a new one from /auth/credential-tokens.')
@@ -65,6 +78,7 @@ function verifyApiKey(state: MonatoState, headers: IncomingHttpHeaders): string 
 }
 
 export function createMonatoAuth(state: { readonly data: MonatoState }, clock: Clock) {
+  const verified: Verified = new Map()
   return async function authenticate({ operation, params, headers }: AuthInput): Promise<MonatoPrincipal> {
     const requirements = operation.security.length ? operation.security : [{ bearerAuth: [] }]
     let firstError: unknown
@@ -72,7 +86,7 @@ export function createMonatoAuth(state: { readonly data: MonatoState }, clock: C
       try {
         const clientIds = new Set<string>()
         for (const scheme of Object.keys(requirement)) {
-          clientIds.add(scheme === 'ApiKeyAuth' ? verifyApiKey(state.data, headers) : await verifyBearer(state.data, headers, clock))
+          clientIds.add(scheme === 'ApiKeyAuth' ? verifyApiKey(state.data, headers) : await verifyBearer(state.data, headers, clock, verified))
         }
         if (clientIds.size > 1) throw new ApiError('forbidden', 'The API key and the token belong to different clients.')
         const [clientId] = clientIds
