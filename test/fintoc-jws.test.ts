@@ -47,6 +47,7 @@ describe('Fintoc-JWS-Signature', () => {
     ['ts 6 minutes ahead', () => [transferBody(), signed(transferBody(), { ts: nowTs() + 360 })], 'invalid_jws_signature_timestamp_value'],
     ['body changed after signing', () => [transferBody().replace('100', '101'), signed(transferBody())], 'invalid_jws_signature'],
     ['signed with another key', () => [transferBody(), signJws(makeKeyPair().privatePem, transferBody(), { ts: nowTs() })], 'invalid_jws_signature'],
+    ['crit names a parameter the server does not know', () => [transferBody(), signed(transferBody(), { crit: ['ts', 'nonce', 'b64'] })], 'invalid_jws_signature'],
   ])('%s → 401 %s', async (_label, make, code) => {
     const [body, signature] = make()
     const res = await send(body, signature)
