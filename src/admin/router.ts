@@ -39,8 +39,8 @@ export function createAdminRouter({ clock, scheduler, webhooks, store, providers
       next()
     })
   }
-  // snapshots of a busy sandbox can be large
-  router.use(express.json({ limit: '256mb' }))
+  // large enough for a snapshot of 100k transfers with their idempotency records (~350 MB)
+  router.use(express.json({ limit: '1gb' }))
 
   router.post('/reset', async (_req, res) => {
     await reset()
