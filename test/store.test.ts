@@ -1,10 +1,10 @@
-import { appendFile, mkdtemp, readFile, stat } from 'node:fs/promises'
+import { appendFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createStore } from '../src/core/store.js'
 import { logPathOf, readDataFile, writeJsonSync } from '../src/core/store-file.js'
-import { makeSandbox } from './helpers/sandbox.js'
+import { fintocError, makeSandbox } from './helpers/sandbox.js'
 
 describe('store', () => {
   it('in memory by default: nothing is written', async () => {
@@ -134,6 +134,26 @@ describe('the data file log', () => {
     await expect(readDataFile(file)).rejects.toThrow(/state\.json\.log: line 3 is not valid JSON/)
   })
 
+  it('after a boot on a torn last line, the next write starts a clean file (nothing glued to the torn bytes)', async () => {
+    const file = await tmpFile()
+    const first = await createStore(empty, file)
+    await first.store.update((d) => {
+      d.counter = 1
+    })
+    await appendFile(logPathOf(file), '[[["counter"],')
+    const second = await createStore(empty, file)
+    expect(second.store.data.counter).toBe(1)
+    await second.store.update((d) => {
+      d.counter = 2
+    })
+    await second.store.update((d) => {
+      d.counter = 3
+    })
+    // a third boot reads every acknowledged change, and the log holds no torn bytes
+    expect((await readFile(logPathOf(file), 'utf8')).includes('[[["counter"],[')).toBe(false)
+    expect(((await readDataFile(file)) as Doc).counter).toBe(3)
+  })
+
   it('compacts: close() leaves one self-contained file and an empty log', async () => {
     const file = await tmpFile()
     const { store } = await createStore(empty, file)
@@ -183,3 +203,17 @@ describe('writeJsonSync (compaction)', () => {
   })
 })
 
+
+describe('when the data file cannot be written', () => {
+  it('answers in the provider envelope (500), never a bare error, and the server keeps serving', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'fmm-'))
+    const sb = await makeSandbox({ env: { DATA_FILE: path.join(dir, 'state.json') } })
+    const ok = await sb.http.get('/fintoc/v2/accounts').set('Authorization', 'sk_test_diskgone')
+    expect(ok.status).toBe(200)
+    await rm(dir, { recursive: true, force: true })
+    const res = await sb.http.post('/fintoc/v2/accounts').set('Authorization', 'sk_test_diskgone').set('Idempotency-Key', 'k-disk-1').send({ description: 'x' })
+    expect(res.status).toBe(500)
+    expect(fintocError(res.body)).toMatchObject({ type: 'api_error' })
+    expect((await sb.http.get('/health')).status).toBe(200)
+  })
+})

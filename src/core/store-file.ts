@@ -15,11 +15,17 @@ const COMPACT_RATIO = 2
 
 /** Reads the state a data file and its log hold, or null when there is none. */
 export async function readDataFile<T>(file: string): Promise<T | null> {
+  return (await readWithTail<T>(file)).state
+}
+
+/** the state, and whether the log ends in a torn line (a kill mid-append) */
+async function readWithTail<T>(file: string): Promise<{ state: T | null; torn: boolean }> {
   const base = existsSync(file) ? await readFile(file, 'utf8') : ''
   const log = existsSync(logPathOf(file)) ? await readFile(logPathOf(file), 'utf8') : ''
-  if (!base.trim() && !log.trim()) return null
+  if (!base.trim() && !log.trim()) return { state: null, torn: false }
   const state = (base.trim() ? JSON.parse(base) : {}) as Record<string, unknown>
   const lines = log.split('\n')
+  let torn = false
   lines.forEach((line, i) => {
     if (!line.trim()) return
     let batch: Change[]
@@ -27,12 +33,15 @@ export async function readDataFile<T>(file: string): Promise<T | null> {
       batch = JSON.parse(line) as Change[]
     } catch (err) {
       // a kill during an append can leave the last line torn; that batch was never acknowledged
-      if (lines.slice(i + 1).every((l) => !l.trim())) return
+      if (lines.slice(i + 1).every((l) => !l.trim())) {
+        torn = true
+        return
+      }
       throw new Error(`${logPathOf(file)}: line ${i + 1} is not valid JSON (${(err as Error).message})`)
     }
     applyChanges(state, batch)
   })
-  return Object.keys(state).length > 0 ? (state as T) : null
+  return { state: Object.keys(state).length > 0 ? (state as T) : null, torn }
 }
 
 /** A lowdb adapter over the data file and its log: each write appends what changed since the last one. */
@@ -47,7 +56,9 @@ export class AppendLogAdapter<T> implements Adapter<T> {
   ) {}
 
   async read(): Promise<T | null> {
-    const state = await readDataFile<T>(this.file)
+    const { state, torn } = await readWithTail<T>(this.file)
+    // appending after a torn line would glue the next batch to it: start from a clean file instead
+    if (torn) this.compactNext = true
     this.baseBytes = existsSync(this.file) ? (await stat(this.file)).size : 0
     this.logBytes = existsSync(logPathOf(this.file)) ? (await stat(logPathOf(this.file))).size : 0
     return state
@@ -63,7 +74,14 @@ export class AppendLogAdapter<T> implements Adapter<T> {
     const changes = this.changes.take(data)
     if (this.compactNext || this.logBytes > Math.max(MIN_COMPACT_BYTES, COMPACT_RATIO * this.baseBytes)) {
       this.compactNext = false
-      return this.compact(data)
+      try {
+        await this.compact(data)
+      } catch (err) {
+        // the changes just taken are only in the state now: the next write must rewrite it whole
+        this.compactNext = true
+        throw err
+      }
+      return
     }
     if (changes.length === 0) return
     const line = `${JSON.stringify(changes)}\n`

@@ -32,15 +32,16 @@ export function mountProvider({ provider, operations, validators, generate, idem
   const readBody = express.raw({ type: () => true, limit: BODY_LIMIT })
 
   // a plain middleware rather than a nested Router: every API request would otherwise walk its layers
-  const mounted: RequestHandler = (req, res, next) => {
+  const mounted: RequestHandler = (req, res) => {
+    // body-parser failures (size, encoding), and anything that escapes handle() such as a failed
+    // disk write, are answered in the provider's envelope
+    const fail = (err: unknown) => {
+      if (res.headersSent) return void res.end()
+      send(res, serialise(errorResponse(err, req, res)))
+    }
     readBody(req, res, (err?: unknown) => {
-      // body-parser failures (size, encoding) are answered in the provider's envelope
-      if (err) {
-        const response = errorResponse(err, req, res)
-        if (res.headersSent) return void res.end()
-        return send(res, { status: response.status, text: JSON.stringify(response.body), headers: response.headers })
-      }
-      handle(req, res).catch(next)
+      if (err) return fail(err)
+      handle(req, res).catch(fail)
     })
   }
 
@@ -85,7 +86,7 @@ export function mountProvider({ provider, operations, validators, generate, idem
     } catch (err) {
       response = errorResponse(err, req, res)
     }
-    const out: StoredResponse = { status: response.status, text: response.body === undefined ? undefined : JSON.stringify(response.body), headers: response.headers }
+    const out = serialise(response)
     if (stored.kind === 'first') await stored.complete(out)
     send(res, out)
   }
@@ -141,6 +142,9 @@ interface Reply {
   body: unknown
   headers: Record<string, string>
 }
+
+/** the one place a reply's body becomes JSON text */
+const serialise = (r: Reply): StoredResponse => ({ status: r.status, text: r.body === undefined ? undefined : JSON.stringify(r.body), headers: r.headers })
 
 /** written with node's own calls: the text is final, so Express's send (type sniffing, freshness) has nothing to add */
 function send(res: Response, { status, text, headers }: StoredResponse) {
