@@ -123,6 +123,24 @@ describe('bearer endpoints', () => {
     expect((await sb.http.get('/monato/v1/banks').set('Authorization', `Bearer ${forged}`)).status).toBe(401)
   })
 
+  it('a token already used stops working once its credential is no longer active', async () => {
+    const token = await monatoToken(sb)
+    expect((await sb.http.get('/monato/v1/banks').set('Authorization', `Bearer ${token}`)).status).toBe(200)
+    const setStatus = (status: string) =>
+      sb.store.update((state) => {
+        const client = (state.monato as { clients: Record<string, { credentials: Array<{ status: string }> }> }).clients[MONATO.clientId]!
+        for (const c of client.credentials) c.status = status
+      })
+    await setStatus('INACTIVE')
+    try {
+      const res = await sb.http.get('/monato/v1/banks').set('Authorization', `Bearer ${token}`)
+      expect(res.status).toBe(401)
+      expect(monatoError(res.body)).toMatchObject({ code: 16 })
+    } finally {
+      await setStatus('ACTIVE')
+    }
+  })
+
   it('a token expires 24 h later on the sandbox clock', async () => {
     const token = await monatoToken(sb)
     sb.clock.advance(24 * 3600 * 1000 - 1000)

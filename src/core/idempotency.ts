@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Clock } from './clock.js'
 import type { ApiError } from './errors.js'
 import type { Operation } from './spec/operations.js'
+import { createSweep } from './sweep.js'
 
 // Idempotency keys: the first response (success or error) is stored per scope + key and replayed
 // for an identical retry; a different request under the same key, or a retry while the first is
@@ -48,8 +49,7 @@ export const declaresIdempotency = (operation: Operation) =>
   operation.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === IDEMPOTENCY_HEADER)
 
 export function createIdempotency(deps: { clock: Clock; update: <R>(fn: (s: IdempotencyState) => R, options?: { durable?: boolean }) => Promise<R> }) {
-  let writes = 0
-  let nextSweep = 1000
+  const sweep = createSweep(1000)
   return async function begin(policy: IdempotencyPolicy, input: {
     operation: Operation
     method: string
@@ -75,13 +75,7 @@ export function createIdempotency(deps: { clock: Clock; update: <R>(fn: (s: Idem
         if (!existing.response) throw policy.inProgress()
         return existing.response
       }
-      // expired records go in a sweep after as many claims as there were records: O(1) per request at any size
-      if (++writes >= nextSweep) {
-        let kept = 0
-        for (const [k, r] of Object.entries(s.records)) if (r.expiresAt <= now) delete s.records[k]
-        else kept++
-        nextSweep = writes + Math.max(1000, kept)
-      }
+      sweep(s.records, (r) => r.expiresAt <= now)
       s.records[id] = { fingerprint, expiresAt: now + policy.ttlMs }
       return undefined
       // the claim need not reach the disk first: the completion (or abandon) write that follows carries it

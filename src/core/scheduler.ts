@@ -41,8 +41,8 @@ export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () =
   let timer: NodeJS.Timeout | undefined
   let running: Promise<number> | undefined
 
-  // an in-memory index over the stored jobs; rebuilt whenever the state object is replaced
-  // (boot, reset, snapshot restore), and entries whose job is gone are skipped when met
+  // an in-memory index over the stored job objects; rebuilt whenever the state object is replaced
+  // (boot, reset, snapshot restore), and entries whose job is no longer stored are skipped when met
   const earlier = (a: Job, b: Job) => a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.id < b.id)
   let heap = new MinHeap<Job>(earlier)
   let indexed: Record<string, Job> | undefined
@@ -50,7 +50,7 @@ export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () =
     const stored = deps.jobs().jobs
     if (stored !== indexed) {
       heap = new MinHeap<Job>(earlier)
-      for (const job of Object.values(stored)) heap.push({ ...job })
+      for (const job of Object.values(stored)) heap.push(job)
       indexed = stored
     }
     return heap
@@ -60,8 +60,7 @@ export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () =
     const h = index()
     const stored = deps.jobs().jobs
     for (let top = h.peek(); top; top = h.peek()) {
-      const job = stored[top.id]
-      if (job && job.dueAt === top.dueAt) return job
+      if (stored[top.id] === top) return top
       h.pop()
     }
     return undefined
@@ -121,7 +120,7 @@ export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () =
       const job: Job = { id: jobs.nextJobId++, dueAt: deps.clock.now() + Math.max(0, delayMs), type, ref }
       jobs.jobs[job.id] = job
       // the index is only current for the stored object it was built from; otherwise it is rebuilt on use
-      if (indexed === deps.jobs().jobs) heap.push({ ...job })
+      if (indexed === deps.jobs().jobs) heap.push(job)
       queueMicrotask(() => scheduler.arm())
     },
     register(type, run) {

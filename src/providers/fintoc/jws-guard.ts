@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import { ApiError } from '../../core/errors.js'
+import { createSweep } from '../../core/sweep.js'
 import type { Operation } from '../../core/spec/operations.js'
 import type { StateSlice } from '../types.js'
 import { JWS_HEADER, JWS_TOLERANCE_S, parseJws, readPublicKey, verifySignature } from './jws.js'
@@ -30,8 +31,7 @@ export function createJwsGuard(state: StateSlice<FintocState>, settings: FintocS
     return k
   }
   const required = new Map<string, boolean>()
-  let checks = 0
-  let nextSweep = 500
+  const sweep = createSweep(500)
 
   return {
     requiredFor(operation) {
@@ -56,14 +56,8 @@ export function createJwsGuard(state: StateSlice<FintocState>, settings: FintocS
       const nonceKey = `${orgId}:${header.nonce}`
       await state.update((s) => {
         if ((s.usedNonces[nonceKey] ?? 0) > now) throw new ApiError('unauthenticated', 'This JWS nonce was already used: sign every request with a fresh nonce.', { code: 'jws_nonce_already_used' })
-        // a nonce only needs remembering while its ts can still pass the time window; pruned after as
-        // many checks as there were nonces, so the sweep costs O(1) per request however many are kept
-        if (++checks >= nextSweep) {
-          let kept = 0
-          for (const [k, until] of Object.entries(s.usedNonces)) if (until <= now) delete s.usedNonces[k]
-          else kept++
-          nextSweep = checks + Math.max(500, kept)
-        }
+        // a nonce only needs remembering while its ts can still pass the time window
+        sweep(s.usedNonces, (until) => until <= now)
         s.usedNonces[nonceKey] = header.ts * 1000 + 2 * JWS_TOLERANCE_S * 1000
         // durable with the request's own write: a crash before it forgets a nonce whose request never completed
       }, { durable: false })
