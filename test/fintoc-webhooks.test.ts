@@ -37,6 +37,27 @@ const receive = async (amount: number) => {
 const deliveries = async (query = '') => (await sb.http.get(`/__admin/webhooks/deliveries${query}`)).body.data
 
 describe('Fintoc webhook deliveries', () => {
+  it('each event of one transfer keeps the transfer as it was then, in its webhook and in GET /v2/events', async () => {
+    await setup()
+    const r = await receiver()
+    await subscribe(r.url, ['*'])
+    await receive(20_000)
+    await advance(1000)
+    const a = await account()
+    // 8800 succeeds, then the receiving bank returns it one delay later
+    const t = (await sb.http.post('/fintoc/v2/transfers').set('Authorization', KEY).send({ amount: 8800, currency: 'MXN', account_id: a.id, counterparty: { account_number: '735969000000203297' } })).body
+    await advance(1000)
+    await advance(1000)
+    const events = r.received.map((x) => JSON.parse(x.body)).filter((e) => e.data.id === t.id)
+    expect(events.map((e) => e.type)).toEqual(['transfer.outbound.succeeded', 'transfer.outbound.returned'])
+    const [succeeded, returned] = events
+    expect(succeeded.data).toMatchObject({ status: 'succeeded', return_reason: null, receipt_url: expect.stringContaining(encodeURIComponent(t.tracking_key)) })
+    expect(succeeded.data.post_date).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00Z$/)
+    expect(returned.data).toMatchObject({ status: 'returned', return_reason: expect.any(String), post_date: succeeded.data.post_date })
+    for (const e of events) expect((await sb.http.get(`/fintoc/v2/events/${e.id}`).set('Authorization', KEY)).body).toEqual(e)
+    expect((await sb.http.get(`/fintoc/v2/transfers/${t.id}`).set('Authorization', KEY)).body).toEqual(returned.data)
+  })
+
   it('are signed so the official SDK verifies them, and carry the event as GET /v2/events shows it', async () => {
     await setup()
     const r = await receiver()

@@ -1,4 +1,5 @@
 import { Low, Memory, type Adapter } from 'lowdb'
+import { shareStrings } from './intern.js'
 import { AppendLogAdapter } from './store-file.js'
 import { ChangeSet, trackedView } from './store-track.js'
 
@@ -38,6 +39,7 @@ export async function createStore<T extends object>(initial: () => T, file?: str
   // lowdb keeps its default data when the file is missing: ask the adapter what is really on disk
   const onDisk = await adapter.read()
   const restored = onDisk !== null && typeof onDisk === 'object' && Object.keys(onDisk).length > 0
+  if (restored) shareStrings(onDisk)
   db.data = restored ? onDisk : initial()
 
   let writing: Promise<void> | undefined
@@ -85,6 +87,8 @@ export async function createStore<T extends object>(initial: () => T, file?: str
       return result
     },
     async replace(next) {
+      // a restored snapshot was just parsed: one copy of each repeated string
+      shareStrings(next)
       db.data = next
       fileAdapter?.compactOnNextWrite()
       await persist()

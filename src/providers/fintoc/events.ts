@@ -4,28 +4,36 @@ import type { IdGenerator } from '../../core/ids.js'
 import type { DeliveryRecord } from '../../core/webhooks.js'
 import type { UpdateTools } from '../types.js'
 import type { FintocSettings } from './settings.js'
-import type { FintocState } from './state.js'
+import type { EventRecord, FintocState, TransferAsOf } from './state.js'
 import { eventJson } from './wire.js'
 
 // An event is recorded and its deliveries queued in the caller's store update: never one without the other.
 
 export const subscribed = (enabledEvents: string[], type: string) => enabledEvents.includes('*') || enabledEvents.includes(type)
 
+/** a resource's JSON as it was, or for a transfer the fields that can still change (the rest stays on the transfer) */
+export type EventPayload = { data: { id?: unknown } } | { transfer: TransferAsOf }
+
 export function createEvents(ids: IdGenerator, clock: Clock, settings: FintocSettings) {
-  return function emit(s: FintocState, tools: UpdateTools, orgId: string, type: string | undefined, data: { id?: unknown }) {
+  return function emit(s: FintocState, tools: UpdateTools, orgId: string, type: string | undefined, payload: EventPayload) {
     if (!type) return
     const id = ids.prefixed('evt')
-    const event = { id, orgId, type, createdAt: clock.now(), data }
+    const event: EventRecord = 'transfer' in payload
+      ? { id, orgId, type, createdAt: clock.now(), data: null, transfer: payload.transfer }
+      : { id, orgId, type, createdAt: clock.now(), data: payload.data }
     s.events[id] = event
-    const body = JSON.stringify(eventJson(event, 'test'))
-    const resourceId = typeof data.id === 'string' ? data.id : null
+    const resourceId = 'transfer' in payload ? payload.transfer.transferId : typeof payload.data.id === 'string' ? payload.data.id : null
+    // rendered once, and only when someone receives it
+    let body: string | undefined
+    const send = (endpointId: string | null, url: string) => {
+      body ??= JSON.stringify(eventJson(s, event, 'test'))
+      tools.deliver({ eventId: id, eventType: type, resourceId, endpointId, url, body })
+    }
     for (const endpointId of s.orgs[orgId]?.webhookEndpointIds ?? []) {
       const e = s.webhookEndpoints[endpointId]!
-      if (e.status === 'enabled' && subscribed(e.enabledEvents, type)) {
-        tools.deliver({ eventId: id, eventType: type, resourceId, endpointId, url: e.url, body })
-      }
+      if (e.status === 'enabled' && subscribed(e.enabledEvents, type)) send(endpointId, e.url)
     }
-    if (settings.webhookUrl) tools.deliver({ eventId: id, eventType: type, resourceId, endpointId: null, url: settings.webhookUrl, body })
+    if (settings.webhookUrl) send(null, settings.webhookUrl)
   }
 }
 

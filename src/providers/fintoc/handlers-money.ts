@@ -61,7 +61,7 @@ export function createMoneyHandlers(state: StateSlice<FintocState>, money: Money
     },
     getEvent: (ctx) => {
       const e = ownedBy(state.data.events[ctx.params.id!], ctx.principal.orgId, 'event', ctx.params.id!)
-      return { body: eventJson(e, ctx.principal.mode) }
+      return { body: eventJson(state.data, e, ctx.principal.mode) }
     },
   }
 }

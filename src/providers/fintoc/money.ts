@@ -9,7 +9,6 @@ import type { Emit } from './events.js'
 import { matchOutcome, type OutcomeRule } from './outcomes.js'
 import type { AccountRecord, Counterparty, FintocState, TransferRecord, TransferStatus } from './state.js'
 import { assertTransition, canTransition, type TransferAction, transitionTransfer } from './transfer-machine.js'
-import { transferJson } from './wire.js'
 
 // Money movement. Every function runs inside one store update and checks everything before it
 // mutates anything, so a refusal leaves no trace. Balances change only through `move`, which
@@ -35,6 +34,15 @@ const upper = (c: string) => c.toUpperCase() as Currency
 export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDeps) {
   // a reason given to a forced transition, used once when the transfer settles
   const forcedReasons = new Map<string, string>()
+  // one object per institution, shared by every transfer to it (never changed in place)
+  const mxInstitutions = new Map<string, Counterparty['institution']>()
+  function mxInstitution(clabe: string) {
+    const inst = institutionForClabe(clabe)
+    if (!inst) return null
+    const shared = mxInstitutions.get(inst.id) ?? { id: inst.id, name: inst.name, country: 'mx' }
+    mxInstitutions.set(inst.id, shared)
+    return shared
+  }
   function move(s: FintocState, account: AccountRecord, signedAmount: number, resourceId: string, returnPairId: string | null = null) {
     account.available_balance += signedAmount
     const id = ids.prefixed('mov')
@@ -57,7 +65,7 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
   /** status change + its event (and its deliveries), in the caller's update */
   function apply(s: FintocState, tools: UpdateTools, t: TransferRecord, action: TransferAction) {
     const type = transitionTransfer(t, action)
-    emit(s, tools, t.orgId, type, transferJson(s, t, 'test'))
+    emit(s, tools, t.orgId, type, { transfer: { transferId: t.id, status: t.status, postDate: t.postDate, returnReason: t.returnReason } })
   }
 
   const trackingKey = (s: FintocState) => {
@@ -65,7 +73,7 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
     return `${d}90735${String(s.trackingSeq++).padStart(17, '0')}`
   }
 
-  function newTransfer(s: FintocState, base: Omit<TransferRecord, 'id' | 'tracking_key' | 'transactionDate' | 'postDate' | 'receiptUrl' | 'returnReason' | 'status'>): TransferRecord {
+  function newTransfer(s: FintocState, base: Omit<TransferRecord, 'id' | 'tracking_key' | 'transactionDate' | 'postDate' | 'returnReason' | 'status'>): TransferRecord {
     // every field named in one fixed order (no spread): records then share one hidden class, which
     // keeps 100k stored transfers hundreds of bytes smaller each
     const t: TransferRecord = {
@@ -84,7 +92,6 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
       tracking_key: trackingKey(s),
       transactionDate: clock.now(),
       postDate: null,
-      receiptUrl: null,
       returnReason: null,
       plannedOutcome: base.plannedOutcome,
       returnFails: base.returnFails,
@@ -232,7 +239,7 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
         return
       }
       if (t.plannedOutcome === 'failed' || t.plannedOutcome === 'rejected') {
-        const hold = account.movementIds.map((id) => s.movements[id]!).find((m) => m.resourceId === t.id)
+        const hold = findHold(s, account, t.id)
         t.returnReason = forcedReasons.get(t.id) ?? matchOutcome(rules(), 'outbound', t.counterparty.account_number, t.amount)?.reason ?? null
         move(s, account, t.amount, t.id, hold?.id ?? null)
         apply(s, tools, t, t.plannedOutcome === 'failed' ? 'fail' : 'reject')
@@ -267,16 +274,20 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
   function settledDates(t: TransferRecord, now: number) {
     const day = new Date(now)
     t.postDate = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate())
-    t.receiptUrl = `https://www.banxico.org.mx/cep/go?i=90735&s=20090101&d=${encodeURIComponent(t.tracking_key)}`
   }
 }
 
 export type Money = ReturnType<typeof createMoney>
 
-function mxInstitution(clabe: string) {
-  const inst = institutionForClabe(clabe)
-  return inst ? { id: inst.id, name: inst.name, country: 'mx' } : null
+/** the movement that held an outbound transfer's amount: searched from the newest, where it is */
+function findHold(s: FintocState, account: AccountRecord, transferId: string) {
+  for (let i = account.movementIds.length - 1; i >= 0; i--) {
+    const m = s.movements[account.movementIds[i]!]!
+    if (m.resourceId === transferId) return m
+  }
+  return undefined
 }
+
 
 const clInstitution = (id: string | undefined) => (id ? { id, name: id.replace(/^cl_/, '').replace(/_/g, ' ').toUpperCase(), country: 'cl' } : null)
 

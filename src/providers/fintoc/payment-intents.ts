@@ -106,7 +106,7 @@ export function createPaymentIntents(ids: IdGenerator, clock: Clock, emit: Emit)
     const next = PAYMENT_INTENT_TRANSITIONS[p.status][action]
     if (!next) throw new ApiError('conflict', `Payment intent ${p.id} is ${p.status}: it cannot ${action}`, { code: 'invalid_payment_intent_status' })
     p.status = next
-    emit(s, tools, p.orgId, EVENT[next], paymentIntentJson(p, 'test'))
+    emit(s, tools, p.orgId, EVENT[next], { data: paymentIntentJson(p, 'test') })
   }
 
   const owned = (s: FintocState, orgId: string, id: string) => ownedBy(s.paymentIntents[id], orgId, 'payment_intent', id)

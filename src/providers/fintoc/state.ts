@@ -84,8 +84,8 @@ export interface TransferRecord {
   counterparty: Counterparty
   tracking_key: string
   transactionDate: number
+  /** set when it settles; the CEP receipt URL is derived from it and the tracking key */
   postDate: number | null
-  receiptUrl: string | null
   returnReason: string | null
   /** the outcome the rules chose at creation, applied when the transfer settles */
   plannedOutcome: 'succeeded' | 'failed' | 'rejected' | 'returned'
@@ -106,13 +106,25 @@ export interface MovementRecord {
   transactionDate: number
 }
 
+/**
+ * What a transfer event keeps: only the fields that change after creation, as they were when it happened.
+ * The rest is read from the transfer, which never changes it, so 100k events do not hold 100k copies.
+ */
+export interface TransferAsOf {
+  transferId: string
+  status: TransferStatus
+  postDate: number | null
+  returnReason: string | null
+}
+
 export interface EventRecord {
   id: string
   orgId: string
   type: string
   createdAt: number
-  /** the resource as it was when the event happened */
+  /** the resource as it was when the event happened (null for a transfer event: see `transfer`) */
   data: unknown
+  transfer?: TransferAsOf
 }
 
 export interface VerificationRecord {

@@ -48,7 +48,7 @@ export function createVerifications(deps: { ids: IdGenerator; clock: Clock; sett
   function finish(s: FintocState, tools: UpdateTools, v: VerificationRecord, action: 'succeed' | 'fail', reason?: string) {
     if (action === 'fail') v.reason = reason ?? 'account_not_found'
     v.status = VERIFICATION_TRANSITIONS[v.status][action]!
-    deps.emit(s, tools, v.orgId, EVENTS[action], verificationJson(v, 'test'))
+    deps.emit(s, tools, v.orgId, EVENTS[action], { data: verificationJson(v, 'test') })
   }
 
   return {

@@ -1,4 +1,4 @@
-import type { AccountNumberRecord, AccountRecord, EntityRecord, EventRecord, FintocState, Mode, MovementRecord, TransferRecord } from './state.js'
+import type { AccountNumberRecord, AccountRecord, EntityRecord, EventRecord, FintocState, Mode, MovementRecord, TransferAsOf, TransferRecord } from './state.js'
 
 // Records → the JSON Fintoc sends, field for field as in recorded traffic.
 
@@ -46,25 +46,29 @@ export const accountNumberJson = (n: AccountNumberRecord, mode: Mode) => ({
   is_root: n.is_root,
 })
 
-export function transferJson(state: FintocState, t: TransferRecord, mode: Mode) {
+/** Banxico's CEP page for a settled SPEI transfer */
+const receiptUrl = (trackingKey: string) => `https://www.banxico.org.mx/cep/go?i=90735&s=20090101&d=${encodeURIComponent(trackingKey)}`
+
+/** the transfer, or with `asOf` the transfer as it was when an event happened */
+export function transferJson(state: FintocState, t: TransferRecord, mode: Mode, asOf: Omit<TransferAsOf, 'transferId'> = t) {
   return {
     object: 'transfer',
     id: t.id,
     amount: t.amount,
     currency: t.currency,
     direction: t.direction,
-    status: t.status,
+    status: asOf.status,
     transaction_date: isoSeconds(t.transactionDate),
-    post_date: t.postDate === null ? null : isoSeconds(t.postDate),
+    post_date: asOf.postDate === null ? null : isoSeconds(asOf.postDate),
     comment: t.comment,
     reference_id: t.reference_id,
     tracking_key: t.tracking_key,
-    receipt_url: t.receiptUrl,
+    receipt_url: asOf.postDate === null ? null : receiptUrl(t.tracking_key),
     mode,
     counterparty: t.counterparty,
     account_number: accountNumberJson(state.accountNumbers[t.accountNumberId]!, mode),
     metadata: t.metadata,
-    return_reason: t.returnReason,
+    return_reason: asOf.returnReason,
   }
 }
 
@@ -83,11 +87,15 @@ export const movementJson = (m: MovementRecord, mode: Mode) => ({
   type: 'transfer',
 })
 
-export const eventJson = (e: EventRecord, mode: Mode) => ({
-  id: e.id,
-  object: 'event',
-  type: e.type,
-  mode,
-  created_at: isoSeconds(e.createdAt),
-  data: e.data,
-})
+export function eventJson(state: FintocState, e: EventRecord, mode: Mode) {
+  const t = e.transfer && state.transfers[e.transfer.transferId]
+  return {
+    id: e.id,
+    object: 'event',
+    type: e.type,
+    mode,
+    created_at: isoSeconds(e.createdAt),
+    // the resource's own mode: events are recorded in test mode whatever key reads them
+    data: t ? transferJson(state, t, 'test', e.transfer) : e.data,
+  }
+}
