@@ -10,7 +10,7 @@ import { installExitHandlers, killAllChildren, onExit } from './processes.js'
 import { buildChecks, type ColdStart, renderReport } from './report.js'
 import type { Collector } from './rows.js'
 import { buildSnapshots, type SeedReport } from './seed.js'
-import { ROOT, writeBenchScenario } from './servers.js'
+import { ROOT, SANDBOX_ARGS, writeBenchScenario } from './servers.js'
 
 // npm run bench: the sandbox, a bare Express ceiling and Prism, measured one after the other on this machine.
 // A measurement, not a test: it exits 0 whatever the targets say, 1 if it could not run, 2 if a phase failed.
@@ -102,7 +102,7 @@ async function main(): Promise<number> {
     `code: commit ${revision.commit}${revision.uncommittedSrcFiles ? ` + ${revision.uncommittedSrcFiles} uncommitted file(s) in src/` : ''}, built into dist/ at the start of the run`,
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryMb} MB, ${machine.platform}, node ${machine.node}, load average at start ${machine.loadAverageAtStart.join(' ')}, at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
     `load: autocannon, ${opts.connections} connections, ${opts.warmupS} s warm-up then ${opts.durationS} s measured per row, one server under load at a time, client in this process`,
-    `sandbox: node dist/main.js, LOG_LEVEL=${opts.sandboxLogLevel} (stdout to /dev/null), CLOCK=${opts.clock}${opts.clock === 'real' ? ' (settlement jobs run during the load)' : ''}; Prism: -v ${opts.prismLogLevel}, static examples`,
+    `sandbox: node ${SANDBOX_ARGS.join(' ')} (as npm start), LOG_LEVEL=${opts.sandboxLogLevel} (stdout to /dev/null), CLOCK=${opts.clock}${opts.clock === 'real' ? ' (settlement jobs run during the load)' : ''}; Prism: -v ${opts.prismLogLevel}, static examples`,
     `requests: fresh Idempotency-Key on every POST (UUID v5 for Monato); transfers 1.00 MXN, money outs 0.01 MXN`,
     seed
       ? `stored states: seeded over HTTP (JWS off, 100 connections, ${seed.sendRps.toFixed(0)} transfers/s), settled, exported with GET /__admin/snapshot (${seed.snapshots.map((s) => `${s.transfers.toLocaleString('en')}: ${(s.bytes / 1e6).toFixed(1)} MB, seeder RSS ${s.seederRssMb.toFixed(0)} MB`).join('; ')}), restored with POST /__admin/snapshot`

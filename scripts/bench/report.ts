@@ -1,6 +1,7 @@
 import type { Collector, Group, Row } from './rows.js'
 import { fmt } from './rows.js'
 import { ENDPOINTS, type EndpointId } from './workloads.js'
+import { SANDBOX_ARGS } from './servers.js'
 
 // Ratios against the targets of issue #7, and the human-readable report.
 
@@ -134,7 +135,7 @@ export function renderReport(c: Collector, checks: Check[], cold: ColdStart | un
     out.push(
       '',
       'Cold start, spawn → first 2xx (median of the runs):',
-      `  sandbox (node dist/main.js, both providers), GET /health: median ${fmt(median(cold.sandboxMs))} ms [${list(cold.sandboxMs)}]`,
+      `  sandbox (node ${SANDBOX_ARGS.join(' ')}, both providers), GET /health: median ${fmt(median(cold.sandboxMs))} ms [${list(cold.sandboxMs)}]`,
       `  Prism, both specs spawned together, until both answer (no /health: first 2xx on GET /v2/accounts and GET /v1/banks): median ${fmt(median(cold.prismMs))} ms [${list(cold.prismMs)}]`,
       `    fintoc.yaml alone ${fmt(median(cold.prismFintocMs))} ms, monato-fincore.yaml alone ${fmt(median(cold.prismMonatoMs))} ms (medians, started concurrently)`,
     )

@@ -8,12 +8,11 @@ import { postTransfers, transferBody } from './workloads.js'
 // Builds the stored states once: one sandbox (JWS off, real clock) receives transfers over HTTP until it holds
 // each requested count, lets them settle, and exports a snapshot per count. Restoring a snapshot
 // (POST /__admin/snapshot) then gives every variant the same state.
-// Seeding sends no Idempotency-Key: each cached answer (~1.1 kB) would grow a 100,000-transfer snapshot from
-// ~240 MB to ~350 MB, past the control API's 256 MB JSON limit. The stored transfers are the point here;
-// idempotency records expire after 24 h anyway.
+// Seeding sends no Idempotency-Key: each cached answer (~0.9 kB) would make a 100,000-transfer snapshot more than
+// half idempotency records. The stored transfers are the point here; idempotency records expire after 24 h anyway.
 
-/** express.json({ limit: '256mb' }) on /__admin */
-export const ADMIN_BODY_LIMIT = 256 * 1024 * 1024
+/** express.json({ limit: '1gb' }) on /__admin */
+export const ADMIN_BODY_LIMIT = 1024 * 1024 * 1024
 
 export interface SnapshotFile {
   transfers: number
@@ -69,7 +68,7 @@ export async function buildSnapshots(dir: string, scenarioFile: string, counts: 
       const bytes = await download(`${server.origin}/__admin/snapshot`, file)
       snapshots.push({ transfers: target, file, bytes, seederRssMb })
       log(`  snapshot with ${target.toLocaleString('en')} transfers: ${(bytes / 1e6).toFixed(1)} MB (seeding sandbox RSS before export: ${seederRssMb.toFixed(0)} MB)`)
-      if (bytes > ADMIN_BODY_LIMIT) log(`  WARNING: larger than the 256 MB limit of POST /__admin/snapshot: restoring it will be refused (413)`)
+      if (bytes > ADMIN_BODY_LIMIT) log(`  WARNING: larger than the 1 GB limit of POST /__admin/snapshot: restoring it will be refused (413)`)
     }
     return { snapshots, sendRps: stored / Math.max(sendSeconds, 0.001), seconds: (performance.now() - t0) / 1000, seederHwmMb: readRss(server.child.pid)?.hwmMb ?? Number.NaN }
   } finally {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { type Child, freePort, spawnChild, stopChild, waitFor2xx } from './processes.js'
@@ -5,6 +6,14 @@ import { type Child, freePort, spawnChild, stopChild, waitFor2xx } from './proce
 // The three kinds of server under test, each its own child process on a free port.
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
+
+/** the sandbox runs as shipped: `node <flags of npm start> dist/main.js` (the image sets the same flags in NODE_OPTIONS) */
+export const SANDBOX_ARGS: string[] = (() => {
+  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  const words = start.split(/\s+/)
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/main.js') throw new Error(`bench: npm start is not "node [flags] dist/main.js": ${start}`)
+  return words.slice(1)
+})()
 
 export const FINTOC_KEY = 'sk_test_bench'
 export const MONATO = {
@@ -66,7 +75,7 @@ export async function startSandbox(name: string, cfg: SandboxConfig): Promise<Se
     ...(cfg.dataFile ? { DATA_FILE: cfg.dataFile } : {}),
   }
   const t0 = performance.now()
-  const child = spawnChild(name, process.execPath, [path.join(ROOT, 'dist/main.js')], env, ROOT)
+  const child = spawnChild(name, process.execPath, SANDBOX_ARGS, env, ROOT)
   const origin = `http://127.0.0.1:${port}`
   const startMs = await waitFor2xx(child, `${origin}/health`, {}, t0)
   return { name, origin, child, startMs, stop: () => stopChild(child, 10_000) }

@@ -32,7 +32,10 @@ function dependencyProblem(stages: Stage[], final: Stage): string | undefined {
   return undefined
 }
 
-export function contractViolations(stages: Stage[], files: string[]): string[] {
+/** the node options `npm start` gives (`node --flag=value ... script`) */
+export const startNodeFlags = (startScript: string): string[] => startScript.split(/\s+/).filter((w) => w.startsWith('--'))
+
+export function contractViolations(stages: Stage[], files: string[], startScript: string): string[] {
   const problems: string[] = []
   const final = stages.at(-1)!
   for (const stage of stages) {
@@ -55,6 +58,11 @@ export function contractViolations(stages: Stage[], files: string[]): string[] {
   // exec form: node is PID 1 and gets docker stop's SIGTERM (npm would not forward it)
   if (!argv) problems.push('CMD must be in exec (JSON) form so node is PID 1 and receives SIGTERM')
   else if (argv[0] !== 'node') problems.push(`CMD must start node directly: ${argv.join(' ')}`)
+  // the image runs node as npm start does; NODE_OPTIONS rather than CMD arguments, so that users can override them
+  const options = (final.env.NODE_OPTIONS ?? '').split(/\s+/)
+  for (const flag of startNodeFlags(startScript)) {
+    if (!options.includes(flag)) problems.push(`npm start runs node with ${flag} but the image's NODE_OPTIONS (${final.env.NODE_OPTIONS ?? 'not set'}) lacks it`)
+  }
   for (const file of files) {
     const copied = final.steps.some((s) => s.kind === 'copy' && s.from === undefined && s.sources.some((src) => covers(src, file)))
     if (!copied) problems.push(`final stage does not COPY ${file} from the build context`)

@@ -17,6 +17,7 @@ const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as
   version: string
   dependencies: Record<string, string>
   devDependencies: Record<string, string>
+  scripts: Record<string, string>
 }
 // parsed before the temp directory exists: a parse error leaves nothing behind
 const stages = parseDockerfile(text)
@@ -51,7 +52,7 @@ describe('Dockerfile', () => {
     expect(files).toContain('package.json')
     expect(files).toContain('data/scenarios/default.json')
     expect(files.filter((f) => f.startsWith('specs/')).length).toBeGreaterThanOrEqual(2)
-    expect(contractViolations(stages, files)).toEqual([])
+    expect(contractViolations(stages, files, pkg.scripts.start!)).toEqual([])
   })
 
   it.each([
@@ -63,11 +64,12 @@ describe('Dockerfile', () => {
     ['shell-form CMD', (t: string) => t.replace(/^CMD .*$/m, 'CMD node dist/main.js'), /exec \(JSON\) form/],
     ['curl health check', (t: string) => t.replace(/^HEALTHCHECK .*$/m, 'HEALTHCHECK CMD ["curl", "-f", "http://127.0.0.1:4010/health"]'), /curl/],
     ['VOLUME /app/data', (t: string) => `${t}VOLUME /app/data\n`, /hides the shipped scenarios/],
+    ['no heap cap', (t: string) => t.replace(/ NODE_OPTIONS=\S+/, ''), /NODE_OPTIONS \(not set\) lacks it/],
   ])('notices a broken contract: %s', (_name, mutate, expected) => {
     const mutated = mutate(text)
     // a mutation that changes nothing proves nothing
     expect(mutated).not.toBe(text)
-    expect(contractViolations(parseDockerfile(mutated), files).join('\n')).toMatch(expected)
+    expect(contractViolations(parseDockerfile(mutated), files, pkg.scripts.start!).join('\n')).toMatch(expected)
   })
 
   it('refuses syntax the replay does not support, naming the line', () => {
