@@ -87,12 +87,17 @@ describe('outbound transfers', () => {
     expect(res.status).toBe(201)
     expect(check('createTransfer', res.body)).toBeNull()
     expect(res.body).toMatchObject({ status: 'pending', direction: 'outbound', counterparty: { account_number: '735969000000203297', institution: { id: '90735', name: 'FINTOC', country: 'mx' } } })
-    expect(await balance()).toBe(100_000 - 59013)
+    expect(res.body.metadata).toEqual({})
+    const tagged = await api.post('/v2/transfers', { amount: 1, currency: 'MXN', account_id: account.id, metadata: { invoice: 'F-1', n: 2 }, counterparty: { account_number: '735969000000203297' } })
+    expect(tagged.body.metadata).toEqual({ invoice: 'F-1', n: 2 })
+    expect((await api.get(`/v2/transfers/${tagged.body.id}`)).body.metadata).toEqual({ invoice: 'F-1', n: 2 })
+    expect((await api.get(`/v2/transfers/${res.body.id}`)).body.metadata).toEqual({})
+    expect(await balance()).toBe(100_000 - 59013 - 1)
     await advance(SETTLE)
     const t = (await api.get(`/v2/transfers/${res.body.id}`)).body
     expect(t.status).toBe('succeeded')
     expect(t.receipt_url).toMatch(/^https:\/\//)
-    expect(await balance()).toBe(100_000 - 59013)
+    expect(await balance()).toBe(100_000 - 59013 - 1)
     expect(await movementsSum(account.id)).toBe(await balance())
     const events = sb.store.data.fintoc as { events: Record<string, { type: string; id: string }> }
     const evt = Object.values(events.events).find((e) => e.type === 'transfer.outbound.succeeded')!

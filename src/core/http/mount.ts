@@ -15,6 +15,9 @@ import { parseJsonBody } from './body.js'
 
 export const BODY_LIMIT = '1mb'
 
+// one object for every answer from state: each idempotency record keeps its headers, and never changes them
+const FROM_STATE: Readonly<Record<string, string>> = Object.freeze({ 'X-Mock-Source': 'state' })
+
 export interface MountOptions {
   provider: Provider
   operations: Operation[]
@@ -130,7 +133,7 @@ export function mountProvider({ provider, operations, validators, generate, idem
       principal,
     }
     const result = await handler(ctx)
-    return { status: result.status ?? operation.successStatus, body: result.body, headers: { ...result.headers, 'X-Mock-Source': 'state' } }
+    return { status: result.status ?? operation.successStatus, body: result.body, headers: result.headers ? { ...result.headers, ...FROM_STATE } : FROM_STATE }
   }
 
   return mounted

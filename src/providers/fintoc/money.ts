@@ -43,6 +43,15 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
     mxInstitutions.set(inst.id, shared)
     return shared
   }
+  // a client pays the same few counterparties again and again: one string per account number, not per transfer
+  const numbers = new Map<string, string>()
+  function sharedNumber(n: string): string {
+    const known = numbers.get(n)
+    if (known !== undefined) return known
+    if (numbers.size >= 10_000) numbers.clear()
+    numbers.set(n, n)
+    return n
+  }
   function move(s: FintocState, account: AccountRecord, signedAmount: number, resourceId: string, returnPairId: string | null = null) {
     account.available_balance += signedAmount
     const id = ids.prefixed('mov')
@@ -120,11 +129,11 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
         currency,
         comment: body.comment ?? null,
         reference_id: body.reference_id ?? null,
-        metadata: {},
+        metadata: null,
         counterparty: {
           holder_id: body.counterparty_holder_id ?? 'PEMJ850101AB1',
           holder_name: body.counterparty_holder_name ?? 'Juan Pérez',
-          account_number: counterpartyNumber,
+          account_number: sharedNumber(counterpartyNumber),
           account_type: body.counterparty_account_type ?? (currency === 'MXN' ? 'clabe' : 'checking_account'),
           institution: currency === 'MXN' ? mxInstitution(counterpartyNumber) : clInstitution(body.counterparty_institution_id),
         },
@@ -157,7 +166,7 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
       const counterparty: Counterparty = {
         holder_id: cp.holder_id ?? null,
         holder_name: cp.holder_name ?? null,
-        account_number: cp.account_number,
+        account_number: sharedNumber(cp.account_number),
         account_type: cp.account_type ?? (currency === 'MXN' ? 'clabe' : null),
         institution: currency === 'MXN' ? mxInstitution(cp.account_number) : clInstitution(cp.institution_id),
       }
@@ -170,7 +179,7 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
         currency,
         comment: body.comment ?? null,
         reference_id: body.reference_id ?? null,
-        metadata: body.metadata ?? {},
+        metadata: body.metadata && Object.keys(body.metadata).length > 0 ? body.metadata : null,
         counterparty,
         plannedOutcome: rule && rule.outcome !== 'return_fails' ? rule.outcome : 'succeeded',
         returnFails: false,

@@ -67,7 +67,7 @@ export function transferJson(state: FintocState, t: TransferRecord, mode: Mode, 
     mode,
     counterparty: t.counterparty,
     account_number: accountNumberJson(state.accountNumbers[t.accountNumberId]!, mode),
-    metadata: t.metadata,
+    metadata: t.metadata ?? {},
     return_reason: asOf.returnReason,
   }
 }
