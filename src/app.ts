@@ -1,13 +1,14 @@
-import { randomUUID } from 'node:crypto'
-import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express'
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express'
+import type { ApiCall } from './core/http/listener.js'
 import type { Logger } from './core/logger.js'
 
-// The HTTP application: providers under their prefixes, /health, the control API, and JSON
-// answers for everything else. Pure: it never listens.
+// The Express side of the server: /health, the control API, the providers' HTML pages, and JSON answers for
+// everything else. Provider API calls never reach it (see core/http/listener.ts). Pure: it never listens.
 
 export interface MountedProvider {
   name: string
-  router: RequestHandler
+  /** answers the provider's API calls, under `/<name>` */
+  handle: (call: ApiCall) => void
   operationCount: number
   admin?: Router
   pages?: { path: string; router: Router }
@@ -18,31 +19,13 @@ export interface AppDeps {
   logger: Logger
   version: string
   admin?: Router
-  requestId?: () => string
-  /** records provider requests; runs after the request id is set */
-  journal?: (req: Request, res: Response, next: NextFunction) => void
 }
 
-export function createApp({ providers, logger, version, admin, requestId = randomUUID, journal }: AppDeps): Express {
+export function createApp({ providers, logger, version, admin }: AppDeps): Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('etag', false)
   app.set('query parser', 'simple')
-
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const id = requestId()
-    res.locals.requestId = id
-    res.setHeader('X-Request-Id', id)
-    const started = process.hrtime.bigint()
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6
-      // path only: query strings and bodies can carry customer data
-      logger.info({ reqId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request')
-    })
-    next()
-  })
-
-  if (journal) app.use(journal)
 
   app.get('/health', (_req, res) => {
     res.json({
@@ -52,11 +35,7 @@ export function createApp({ providers, logger, version, admin, requestId = rando
     })
   })
 
-  for (const p of providers) {
-    // pages sit under their own path, so API requests do not walk their routes
-    if (p.pages) app.use(`/${p.name}${p.pages.path}`, p.pages.router)
-    app.use(`/${p.name}`, p.router)
-  }
+  for (const p of providers) if (p.pages) app.use(`/${p.name}${p.pages.path}`, p.pages.router)
   if (admin) app.use('/__admin', admin)
 
   app.use((req: Request, res: Response) => {

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Express } from 'express'
+import { randomUUID } from 'node:crypto'
+import type { RequestListener } from 'node:http'
 import { createApp, type MountedProvider } from './app.js'
 import type { Config } from './config.js'
 import { type Clock, createClock } from './core/clock.js'
+import { createListener } from './core/http/listener.js'
 import { mountProvider } from './core/http/mount.js'
 import { createIds, type IdGenerator } from './core/ids.js'
 import type { ApiError } from './core/errors.js'
@@ -52,7 +54,8 @@ function isSandboxState(value: unknown, slices: string[]): value is SandboxState
 }
 
 export interface Sandbox {
-  app: Express
+  /** the server's request listener: `http.createServer(sandbox.app)` */
+  app: RequestListener
   store: Store<SandboxState>
   clock: Clock
   ids: IdGenerator
@@ -177,12 +180,12 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     })
     const operations = extractOperations(specs[i]!)
     formatters[m.name] = (err) => provider.formatError(err)
-    const router = mountProvider({ provider, operations, validators: createValidators(operations), generate, idempotency, logger, faults })
-    return { name: m.name, router, operationCount: operations.length, admin: provider.admin, pages: provider.pages }
+    const handle = mountProvider({ provider, operations, validators: createValidators(operations), generate, idempotency, logger, faults })
+    return { name: m.name, handle, operationCount: operations.length, admin: provider.admin, pages: provider.pages }
   })
 
-  const journal = createJournal(coreSettings.journalSize, modules.map((m) => m.name))
-  const app = createApp({ providers, logger, version: VERSION, journal: journal.middleware, admin: createAdminRouter({
+  const journal = createJournal(coreSettings.journalSize)
+  const express = createApp({ providers, logger, version: VERSION, admin: createAdminRouter({
       clock,
       scheduler,
       webhooks,
@@ -209,6 +212,13 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       },
       isState: (value) => isSandboxState(value, ['core', ...modules.map((m) => m.name)]),
     }) })
+  const app = createListener({
+    app: express,
+    apis: providers.map((p) => ({ name: p.name, handle: p.handle, pagesPath: p.pages?.path })),
+    logger,
+    requestId: randomUUID,
+    onFinish: journal.record,
+  })
   scheduler.arm()
   return {
     app,

@@ -128,3 +128,35 @@ describe('route matching', () => {
     expect(res.status).toBe(200)
   })
 })
+
+describe('dispatch between provider APIs and the rest', () => {
+  it('a provider prefix is its API, whatever follows; a look-alike prefix and other paths are not', async () => {
+    for (const path of ['/fintoc', '/fintoc/', '/fintoc/v9/nothing']) {
+      const res = await sb.http.get(path).set('Authorization', 'sk_test_route')
+      expect(res.status, path).toBe(404)
+      expect(fintocError(res.body).code, path).toBe('invalid_url')
+      expect(res.headers['x-request-id'], path).toMatch(/^[0-9a-f-]{36}$/)
+    }
+    expect(monatoError((await sb.http.get('/monato')).body).http_code).toBe('404')
+    for (const path of ['/fintocs/v2/accounts', '/nope', '/']) {
+      const res = await sb.http.get(path)
+      expect(res.status, path).toBe(404)
+      expect(res.body, path).toEqual({ error: { type: 'not_found', message: `No route for GET ${path}` } })
+      expect(res.headers['x-request-id'], path).toMatch(/^[0-9a-f-]{36}$/)
+    }
+    const health = await sb.http.get('/health')
+    expect(health.status).toBe(200)
+    expect(health.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('the query string reaches the handler parsed, and the journal keeps it with the request id', async () => {
+    const bad = await sb.http.get('/fintoc/v2/transfers?limit=abc').set('Authorization', 'sk_test_route')
+    expect(bad.status).toBe(400)
+    expect(fintocError(bad.body).param).toBe('limit')
+    const ok = await sb.http.get('/fintoc/v2/transfers?limit=1&direction=inbound').set('Authorization', 'sk_test_route')
+    expect(ok.status).toBe(200)
+    const journal = (await sb.http.get('/__admin/requests?provider=fintoc&path=/fintoc/v2/transfers')).body.data
+    expect(journal[0]).toMatchObject({ method: 'GET', path: '/fintoc/v2/transfers', query: { limit: '1', direction: 'inbound' }, status: 200 })
+    expect(journal[0].requestId).toBe(ok.headers['x-request-id'])
+  })
+})

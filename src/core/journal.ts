@@ -1,4 +1,5 @@
-import type { NextFunction, Request, Response } from 'express'
+import type { IncomingHttpHeaders } from 'node:http'
+import type { FinishedRequest } from './http/listener.js'
 import { maskHeaders, maskSecret } from './logger.js'
 
 // The last N provider requests, for tests to see what their code sent. Bounded: the oldest entry
@@ -40,35 +41,30 @@ function readBody(raw: unknown): unknown {
 }
 
 // recorded as cheaply as possible on every request; formatted and masked only when the journal is read
-type Recorded = Omit<JournalEntry, 'body' | 'at' | 'headers'> & { at: number; headers: Request['headers']; raw: unknown }
+type Recorded = Omit<JournalEntry, 'body' | 'at' | 'headers'> & { at: number; headers: IncomingHttpHeaders; raw: unknown }
 
-export function createJournal(size: number, providers: string[], now: () => number = Date.now) {
+export function createJournal(size: number, now: () => number = Date.now) {
   let entries: Recorded[] = []
   return {
-    middleware(req: Request, res: Response, next: NextFunction) {
-      const provider = req.path.split('/')[1] ?? ''
-      if (!providers.includes(provider)) return next()
-      // captured now: routers strip their mount prefix from req.path later
-      const path = req.path
-      const started = process.hrtime.bigint()
-      res.on('finish', () => {
-        entries.push({
-          at: now(),
-          requestId: String(res.locals.requestId ?? ''),
-          provider,
-          method: req.method,
-          path,
-          query: req.query as Record<string, unknown>,
-          status: res.statusCode,
-          durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
-          headers: req.headers,
-          // a large body is cut to what readBody shows, so the ring never pins big buffers
-          raw: Buffer.isBuffer(req.body) && req.body.length > BODY_SHOWN ? Buffer.from(req.body.subarray(0, BODY_SHOWN)) : req.body,
-        })
-        // trimmed in chunks: a full ring does not shift every entry on every request
-        if (entries.length > size + Math.max(16, size >> 4)) entries = entries.slice(entries.length - size)
+    /** called by the request listener once a response is sent */
+    record({ requestId, provider, method, path, query, status, durationMs, req }: FinishedRequest) {
+      if (!provider || size === 0) return
+      const body = req.body
+      entries.push({
+        at: now(),
+        requestId,
+        provider,
+        method,
+        path,
+        query,
+        status,
+        durationMs,
+        headers: req.headers,
+        // a large body is cut to what readBody shows, so the ring never pins big buffers
+        raw: Buffer.isBuffer(body) && body.length > BODY_SHOWN ? Buffer.from(body.subarray(0, BODY_SHOWN)) : body,
       })
-      next()
+      // trimmed in chunks: a full ring does not shift every entry on every request
+      if (entries.length > size + Math.max(16, size >> 4)) entries = entries.slice(entries.length - size)
     },
     list(filter: { provider?: string; path?: string } = {}): JournalEntry[] {
       return entries

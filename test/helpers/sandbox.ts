@@ -100,15 +100,15 @@ export function monatoError(body: unknown) {
 
 /** sends exact bytes over a real socket: clients like superagent re-encode bodies they are given */
 export async function rawRequest(
-  app: import('express').Express | TestSandbox,
+  app: import('node:http').RequestListener | TestSandbox,
   method: string,
   path: string,
   headers: Record<string, string>,
   body: Buffer,
 ): Promise<{ status: number; headers: import('node:http').IncomingHttpHeaders; body: unknown }> {
   const { createServer, request } = await import('node:http')
-  const server = createServer('app' in app ? app.app : app)
-  if ('onClientError' in app) server.on('clientError', app.onClientError)
+  const server = createServer(typeof app === 'function' ? app : app.app)
+  if (typeof app !== 'function') server.on('clientError', app.onClientError)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as import('node:net').AddressInfo
   try {

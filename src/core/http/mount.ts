@@ -1,4 +1,5 @@
-import express, { type Request, type RequestHandler, type Response } from 'express'
+import type { ServerResponse } from 'node:http'
+import express from 'express'
 import type { Provider, RequestContext } from '../../providers/types.js'
 import { ApiError, isApiError } from '../errors.js'
 import type { Faults } from '../faults.js'
@@ -8,9 +9,10 @@ import type { Operation } from '../spec/operations.js'
 import { createRouteMatcher } from '../spec/router.js'
 import type { OperationValidator } from '../spec/validate.js'
 import { parseJsonBody } from './body.js'
+import type { ApiCall } from './listener.js'
 
-// One Express middleware per provider: match the spec route, authenticate, parse and validate,
-// then run the operation's handler or answer generated data. Every error leaves in the
+// One handler per provider, on node's own req/res (see listener.ts): match the spec route, authenticate, parse
+// and validate, then run the operation's handler or answer generated data. Every error leaves in the
 // provider's own envelope.
 
 export const BODY_LIMIT = '1mb'
@@ -30,38 +32,48 @@ export interface MountOptions {
 
 type Matched = { operation: Operation; params: Record<string, string> }
 
-export function mountProvider({ provider, operations, validators, generate, idempotency, logger, faults }: MountOptions): RequestHandler {
+export function mountProvider({ provider, operations, validators, generate, idempotency, logger, faults }: MountOptions): (call: ApiCall) => void {
   const match = createRouteMatcher(operations)
-  const readBody = express.raw({ type: () => true, limit: BODY_LIMIT })
+  // body-parser works on node's req/res as well as on Express's
+  const readBody = express.raw({ type: () => true, limit: BODY_LIMIT }) as unknown as (req: ApiCall['req'], res: ServerResponse, next: (err?: unknown) => void) => void
 
-  // a plain middleware rather than a nested Router: every API request would otherwise walk its layers
-  const mounted: RequestHandler = (req, res) => {
+  return function mounted(call) {
+    const { req, res } = call
+    // the operation matched, for errors formatted after it is known
+    const state: CallState = { operation: undefined }
     // body-parser failures (size, encoding), and anything that escapes handle() such as a failed
     // disk write, are answered in the provider's envelope
     const fail = (err: unknown) => {
       if (res.headersSent) return void res.end()
-      send(res, serialise(errorResponse(err, req, res)))
+      send(res, serialise(errorResponse(err, call, state)))
     }
-    readBody(req, res, (err?: unknown) => {
-      if (err) return fail(err)
-      handle(req, res).catch(fail)
-    })
+    try {
+      readBody(req, res, (err?: unknown) => {
+        if (err) return fail(err)
+        handle(call, state).catch(fail)
+      })
+    } catch (err) {
+      // no Express around to catch a synchronous throw: it would take the server down
+      fail(err)
+    }
   }
 
-  async function handle(req: Request, res: Response): Promise<void> {
+  async function handle(call: ApiCall, state: CallState): Promise<void> {
+    const { req, res, path } = call
+    const method = req.method ?? 'GET'
     let stored: Begin = { kind: 'none' }
     let response: Reply
     try {
-      const found = match(req.method, req.path)
-      if (found.kind === 'not_found') throw new ApiError('route_not_found', `Unrecognized request URL (${req.method}: ${req.path})`)
+      const found = match(method, path)
+      if (found.kind === 'not_found') throw new ApiError('route_not_found', `Unrecognized request URL (${method}: ${path})`)
       if (found.kind === 'method_not_allowed') {
-        throw new ApiError('method_not_allowed', `Method ${req.method} is not allowed on ${req.path}`, {
+        throw new ApiError('method_not_allowed', `Method ${method} is not allowed on ${path}`, {
           headers: { Allow: found.allowed.join(', ') },
         })
       }
       const { operation, params } = found
-      res.locals.operation = operation
-      const fault = faults?.match(provider.name, req.method, req.path)
+      state.operation = operation
+      const fault = faults?.match(provider.name, method, path)
       if (fault) {
         if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs))
         if (fault.drop) return void req.socket.destroy()
@@ -74,8 +86,8 @@ export function mountProvider({ provider, operations, validators, generate, idem
         const key = req.headers[IDEMPOTENCY_HEADER]
         stored = await idempotency(provider.idempotency, {
           operation,
-          method: req.method,
-          path: req.path,
+          method,
+          path,
           key: typeof key === 'string' ? key : undefined,
           rawBody,
           principal,
@@ -85,29 +97,30 @@ export function mountProvider({ provider, operations, validators, generate, idem
           return
         }
       }
-      response = await run(req, res, { operation, params }, principal, rawBody)
+      response = await run(call, { operation, params }, principal, rawBody)
     } catch (err) {
-      response = errorResponse(err, req, res)
+      response = errorResponse(err, call, state)
     }
     const out = serialise(response)
     if (stored.kind === 'first') await stored.complete(out)
     send(res, out)
   }
 
-  function errorResponse(err: unknown, req: Request, res: Response): Reply {
+  function errorResponse(err: unknown, call: ApiCall, state: CallState): Reply {
     const apiError = toApiError(err)
     // a deliberate 500 (a provider's documented quirk) is not a bug worth an error line
     if (apiError.kind === 'internal' && !isApiError(err)) {
-      logger.error({ reqId: res.locals.requestId, err, method: req.method, path: req.originalUrl }, 'unexpected error')
+      logger.error({ reqId: call.requestId, err, method: call.req.method, path: `${call.baseUrl}${call.path}` }, 'unexpected error')
     }
-    const formatted = provider.formatError(apiError, res.locals.operation as Operation | undefined)
+    const formatted = provider.formatError(apiError, state.operation)
     return { status: formatted.status, body: formatted.body, headers: { ...apiError.details.headers, ...formatted.headers } }
   }
 
-  async function run(req: Request, res: Response, { operation, params }: Matched, principal: unknown, rawBody: Buffer | undefined): Promise<Reply> {
+  async function run(call: ApiCall, { operation, params }: Matched, principal: unknown, rawBody: Buffer | undefined): Promise<Reply> {
+    const { req } = call
     const validator = validators.get(operation.operationId)!
     const pathIssues = validator.path(params)
-    const { value: query, issues: queryIssues } = validator.query(req.query as Record<string, unknown>)
+    const { value: query, issues: queryIssues } = validator.query(call.query)
     let body: unknown
     if (operation.requestBody) {
       // no body at all still gets validated, so the first missing field is named
@@ -117,7 +130,7 @@ export function mountProvider({ provider, operations, validators, generate, idem
     if (issues.length) throw new ApiError('invalid_request', issues[0]!.message, { issues })
     const handler = provider.handlers[operation.operationId]
     if (!handler) {
-      const generated = operation.successSchema ? generate(operation.successSchema, `${operation.operationId} ${req.originalUrl}`) : undefined
+      const generated = operation.successSchema ? generate(operation.successSchema, `${operation.operationId} ${call.url}`) : undefined
       return { status: operation.successStatus, body: generated, headers: { 'X-Mock-Source': 'generated' } }
     }
     const ctx: RequestContext = {
@@ -127,16 +140,20 @@ export function mountProvider({ provider, operations, validators, generate, idem
       body,
       rawBody,
       headers: req.headers,
-      requestId: res.locals.requestId as string,
-      baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`,
-      path: req.path,
+      requestId: call.requestId,
+      // as Express's req.protocol without 'trust proxy'
+      baseUrl: `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${call.baseUrl}`,
+      path: call.path,
       principal,
     }
     const result = await handler(ctx)
     return { status: result.status ?? operation.successStatus, body: result.body, headers: result.headers ? { ...result.headers, ...FROM_STATE } : FROM_STATE }
   }
 
-  return mounted
+}
+
+interface CallState {
+  operation: Operation | undefined
 }
 
 /** what a handler or an error turns into, before it is serialised once for the wire and the idempotency record */
@@ -150,7 +167,7 @@ interface Reply {
 const serialise = (r: Reply): StoredResponse => ({ status: r.status, text: r.body === undefined ? undefined : JSON.stringify(r.body), headers: r.headers })
 
 /** written with node's own calls: the text is final, so Express's send (type sniffing, freshness) has nothing to add */
-function send(res: Response, { status, text, headers }: StoredResponse) {
+function send(res: ServerResponse, { status, text, headers }: StoredResponse) {
   res.statusCode = status
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
   if (text === undefined) return void res.end()
