@@ -149,7 +149,6 @@ export function mountProvider({ provider, operations, validators, generate, idem
     const result = await handler(ctx)
     return { status: result.status ?? operation.successStatus, body: result.body, headers: result.headers ? { ...result.headers, ...FROM_STATE } : FROM_STATE }
   }
-
 }
 
 interface CallState {

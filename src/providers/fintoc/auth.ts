@@ -97,11 +97,9 @@ export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, 
 }
 
 /** the organization of a key, created on first use */
-export async function orgForKey(state: StateSlice<FintocState>, key: string, ids: IdGenerator, clock: Clock, hash = hashKey(key)): Promise<string> {
-  const known = state.data.keyIndex[hash]
-  if (known) return known
+export function orgForKey(state: StateSlice<FintocState>, key: string, ids: IdGenerator, clock: Clock, hash = hashKey(key)): string | Promise<string> {
   // the check runs again inside the update: two first requests with one key make one organization
-  return state.update((s) => s.keyIndex[hash] ?? provisionOrg(s, key, ids, clock).id)
+  return state.data.keyIndex[hash] ?? state.update((s) => s.keyIndex[hash] ?? provisionOrg(s, key, ids, clock).id)
 }
 
 export function createFintocAuth(state: StateSlice<FintocState>, ids: IdGenerator, clock: Clock, jws: JwsGuard) {
@@ -117,8 +115,7 @@ export function createFintocAuth(state: StateSlice<FintocState>, ids: IdGenerato
   }
   return async function authenticate({ headers, operation, rawBody }: AuthInput): Promise<FintocPrincipal> {
     const key = readApiKey(headers)
-    const hash = hashOf(key)
-    const orgId = state.data.keyIndex[hash] ?? (await orgForKey(state, key, ids, clock, hash))
+    const orgId = await orgForKey(state, key, ids, clock, hashOf(key))
     if (jws.requiredFor(operation)) await jws.verify(orgId, headers, rawBody)
     return { orgId, mode: 'test' }
   }

@@ -297,7 +297,6 @@ function findHold(s: FintocState, account: AccountRecord, transferId: string) {
   return undefined
 }
 
-
 const clInstitution = (id: string | undefined) => (id ? { id, name: id.replace(/^cl_/, '').replace(/_/g, ' ').toUpperCase(), country: 'cl' } : null)
 
 export interface SimulateBody {

@@ -7,7 +7,7 @@ import type { UpdateTools } from '../types.js'
 import type { Emit } from './events.js'
 import { matchOutcome, type OutcomeRule } from './outcomes.js'
 import type { FintocState, VerificationRecord } from './state.js'
-import { isoSeconds } from './wire.js'
+import { isoSeconds, receiptUrl } from './wire.js'
 
 // Account verifications: a CLABE is checked with a penny transfer of Fintoc's own, pending until
 // it settles; the holder's name and id are known only once it succeeds.
@@ -39,7 +39,7 @@ export const verificationJson = (v: VerificationRecord, mode: 'test' | 'live') =
       institution: inst ? { id: inst.id, name: inst.name, country: 'mx' } : null,
     },
     mode,
-    receipt_url: known ? `https://www.banxico.org.mx/cep/go?i=90735&s=20090101&d=${v.transferId}` : null,
+    receipt_url: known ? receiptUrl(v.transferId) : null,
     transaction_date: isoSeconds(v.createdAt),
   }
 }

@@ -47,7 +47,7 @@ export const accountNumberJson = (n: AccountNumberRecord, mode: Mode) => ({
 })
 
 /** Banxico's CEP page for a settled SPEI transfer */
-const receiptUrl = (trackingKey: string) => `https://www.banxico.org.mx/cep/go?i=90735&s=20090101&d=${encodeURIComponent(trackingKey)}`
+export const receiptUrl = (reference: string) => `https://www.banxico.org.mx/cep/go?i=90735&s=20090101&d=${encodeURIComponent(reference)}`
 
 /** the transfer, or with `asOf` the transfer as it was when an event happened */
 export function transferJson(state: FintocState, t: TransferRecord, mode: Mode, asOf: Omit<TransferAsOf, 'transferId'> = t) {
