@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { makeJwsKeys } from './jws.js'
 import { readOptions } from './options.js'
-import { coldStarts, measureCeiling, measurePrism, measureSandbox, measureStoreVariant, type PhaseContext, type StoreVariant } from './phases.js'
+import { coldStarts, measureCeiling, measurePrism, measureSandbox, measureStoreVariants, type PhaseContext, type StoreVariant } from './phases.js'
 import { installExitHandlers, killAllChildren, onExit } from './processes.js'
 import { buildChecks, type ColdStart, renderReport } from './report.js'
 import type { Collector } from './rows.js'
@@ -33,7 +33,7 @@ async function main(): Promise<number> {
   const git = (...args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? ''
   // what was measured: the commit, and whether src/ had uncommitted changes when dist/ was built
   const revision = { commit: git('rev-parse', '--short', 'HEAD'), uncommittedSrcFiles: git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length }
-  log(`bench: ${opts.quick ? 'QUICK ' : ''}${opts.connections} connections, ${opts.durationS} s (+${opts.warmupS} s warm-up) per row, clock ${opts.clock}`)
+  log(`bench: ${opts.quick ? 'QUICK ' : ''}${opts.connections} connections, ${opts.durationS} s (+${opts.warmupS} s warm-up) per row, stored states in ${opts.rounds} rounds, clock ${opts.clock}`)
 
   if (opts.build) {
     log('bench: building dist/ (tsc -p tsconfig.build.json, as npm run build)')
@@ -82,13 +82,12 @@ async function main(): Promise<number> {
       { group: 'file-small', label: `sandbox (DATA_FILE, JWS off, ${opts.smallTransfers.toLocaleString('en')} stored)`, dataFile: true, snapshot: snap(opts.smallTransfers) },
       { group: 'file-big', label: `sandbox (DATA_FILE, JWS off, ${big} stored)`, dataFile: true, snapshot: snap(opts.bigTransfers) },
     ]
-    for (const v of variants) {
-      if (v.group !== 'mem-empty' && v.group !== 'file-empty' && !v.snapshot) {
-        c.errors.push(`${v.label}: skipped, no snapshot`)
-        continue
-      }
-      await phase(v.label, () => measureStoreVariant(p, v))
-    }
+    const runnable = variants.filter((v) => {
+      if (v.group === 'mem-empty' || v.group === 'file-empty' || v.snapshot) return true
+      c.errors.push(`${v.label}: skipped, no snapshot`)
+      return false
+    })
+    await phase(`stored states, memory and DATA_FILE: ${runnable.length} sandboxes, ${opts.rounds} interleaved rounds`, () => measureStoreVariants(p, runnable, opts.rounds))
   } finally {
     killAllChildren()
     await rm(dir, { recursive: true, force: true })
@@ -101,7 +100,7 @@ async function main(): Promise<number> {
     `fintoc-monato-mock benchmark — ${startedAt.toISOString()}${opts.quick ? ' (QUICK: a smoke of the harness, not a measurement)' : ''}`,
     `code: commit ${revision.commit}${revision.uncommittedSrcFiles ? ` + ${revision.uncommittedSrcFiles} uncommitted file(s) in src/` : ''}, built into dist/ at the start of the run`,
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryMb} MB, ${machine.platform}, node ${machine.node}, load average at start ${machine.loadAverageAtStart.join(' ')}, at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
-    `load: autocannon, ${opts.connections} connections, ${opts.warmupS} s warm-up then ${opts.durationS} s measured per row, one server under load at a time, client in this process`,
+    `load: autocannon, ${opts.connections} connections, ${opts.warmupS} s warm-up then ${opts.durationS} s measured per row (stored-state rows: ${opts.rounds} interleaved rounds sharing that time, each warmed up), one server under load at a time, client in this process`,
     `sandbox: node ${SANDBOX_ARGS.join(' ')} (as npm start), LOG_LEVEL=${opts.sandboxLogLevel} (stdout to /dev/null), CLOCK=${opts.clock}${opts.clock === 'real' ? ' (settlement jobs run during the load)' : ''}; Prism: -v ${opts.prismLogLevel}, static examples`,
     `requests: fresh Idempotency-Key on every POST (UUID v5 for Monato); transfers 1.00 MXN, money outs 0.01 MXN`,
     seed

@@ -29,6 +29,10 @@ export interface LoadResult {
   clientCpu: number
   /** false when most answers were not 2xx: the row measures error handling, not the endpoint */
   valid: boolean
+  /** wall time of the measured run */
+  seconds: number
+  /** answered requests per second of each interleaved round, when the row was measured in rounds */
+  rounds?: number[]
 }
 
 interface Usage {
@@ -57,6 +61,44 @@ const summarize = (r: Result, u: Usage): LoadResult => {
     cpuMsPerRequest: answered > 0 ? (u.serverCpuS * 1000) / answered : Number.NaN,
     clientCpu: u.clientCpuS / u.wallS,
     valid: answered > 0 && ok / (answered + r.errors) >= 0.5,
+    seconds: u.wallS,
+  }
+}
+
+/** a round's rate: what it answered over its own wall time (autocannon's per-second mean is coarse on short runs) */
+export const roundRate = (r: LoadResult) => r.total / r.seconds
+
+/**
+ * One row from the rounds of an interleaved measurement: rates over the summed time, the median round's p50,
+ * the worst round's p99 and peak RSS.
+ */
+export function combineRounds(parts: LoadResult[]): LoadResult {
+  const sum = (f: (r: LoadResult) => number) => parts.reduce((a, r) => a + f(r), 0)
+  const seconds = sum((r) => r.seconds)
+  const total = sum((r) => r.total)
+  const statusCodes: Record<string, number> = {}
+  for (const r of parts) for (const [code, n] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n
+  const serverCpuS = sum((r) => r.serverCpu * r.seconds)
+  const errors = sum((r) => r.errors)
+  const ok = sum((r) => r.ok)
+  const p50s = parts.map((r) => r.p50Ms).sort((a, b) => a - b)
+  return {
+    rps: total / seconds,
+    p50Ms: p50s[Math.floor(p50s.length / 2)] ?? Number.NaN,
+    p99Ms: Math.max(...parts.map((r) => r.p99Ms)),
+    total,
+    ok,
+    non2xx: sum((r) => r.non2xx),
+    errors,
+    timeouts: sum((r) => r.timeouts),
+    statusCodes,
+    peakRssMb: Math.max(...parts.map((r) => r.peakRssMb)),
+    serverCpu: serverCpuS / seconds,
+    cpuMsPerRequest: total > 0 ? (serverCpuS * 1000) / total : Number.NaN,
+    clientCpu: sum((r) => r.clientCpu * r.seconds) / seconds,
+    valid: total > 0 && ok / (total + errors) >= 0.5,
+    seconds,
+    rounds: parts.map(roundRate),
   }
 }
 

@@ -7,6 +7,8 @@ export interface BenchOptions {
   connections: number
   durationS: number
   warmupS: number
+  /** the stored-state variants are measured in this many interleaved rounds, each a slice of the duration */
+  rounds: number
   coldRuns: number
   /** the large stored state (100,000 transfers in a full run) */
   bigTransfers: number
@@ -19,9 +21,9 @@ export interface BenchOptions {
   out: string
 }
 
-export const USAGE = `npm run bench -- [--quick] [--connections N] [--duration S] [--warmup S] [--cold-runs N]
+export const USAGE = `npm run bench -- [--quick] [--connections N] [--duration S] [--warmup S] [--rounds N] [--cold-runs N]
   [--transfers N] [--small-transfers N] [--clock real|manual] [--log-level L] [--prism-log-level L] [--no-build] [--out FILE]
-env: BENCH_CONNECTIONS, BENCH_DURATION, BENCH_WARMUP, BENCH_COLD_RUNS, BENCH_TRANSFERS, BENCH_SMALL_TRANSFERS,
+env: BENCH_CONNECTIONS, BENCH_DURATION, BENCH_WARMUP, BENCH_ROUNDS, BENCH_COLD_RUNS, BENCH_TRANSFERS, BENCH_SMALL_TRANSFERS,
      BENCH_CLOCK, BENCH_LOG_LEVEL, BENCH_PRISM_LOG_LEVEL, BENCH_OUT`
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -35,6 +37,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
       connections: { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
+      rounds: { type: 'string' },
       'cold-runs': { type: 'string' },
       transfers: { type: 'string' },
       'small-transfers': { type: 'string' },
@@ -71,6 +74,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     connections: Math.round(num('connections', 'BENCH_CONNECTIONS', 50, 10, 1)),
     durationS: num('duration', 'BENCH_DURATION', 10, 2, 0.5),
     warmupS: num('warmup', 'BENCH_WARMUP', 2, 0.5, 0),
+    rounds: Math.round(num('rounds', 'BENCH_ROUNDS', 5, 2, 1)),
     coldRuns: Math.round(num('cold-runs', 'BENCH_COLD_RUNS', 5, 1, 1)),
     bigTransfers: Math.round(num('transfers', 'BENCH_TRANSFERS', 100_000, 2_000, 1)),
     smallTransfers: Math.round(num('small-transfers', 'BENCH_SMALL_TRANSFERS', 1_000, 200, 1)),

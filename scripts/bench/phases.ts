@@ -1,15 +1,16 @@
 import path from 'node:path'
+import type { Request } from 'autocannon'
 import { expectJson, uploadJson } from './http.js'
 import { type JwsKeys, signDetached, signPool } from './jws.js'
 import type { LoadSettings } from './load.js'
 import { readRss } from './rss.js'
-import { type Collector, fmt, type Group, measureRow, type ProcessFacts } from './rows.js'
+import { type Collector, fmt, type Group, measureInterleaved, measureRow, type ProcessFacts } from './rows.js'
 import type { SnapshotFile } from './seed.js'
 import { FINTOC_KEY, MONATO, type Server, startCeiling, startPrism, startSandbox } from './servers.js'
 import { getAccounts, postMoneyOut, postTransfers, transferBody } from './workloads.js'
 
-// The measured phases. Each starts its own server(s), measures, and stops them before the next phase, so only
-// one server is ever under load.
+// The measured phases. Each starts its own server(s), measures, and stops them before the next phase; only one
+// server is ever under load.
 
 export interface PhaseContext {
   c: Collector
@@ -134,8 +135,14 @@ export interface StoreVariant {
   snapshot?: SnapshotFile
 }
 
-/** memory or DATA_FILE, empty or restored from a snapshot; JWS off, so the rows measure the store */
-export async function measureStoreVariant(p: PhaseContext, v: StoreVariant): Promise<void> {
+interface Started {
+  server: Server
+  done: () => void
+  transfers: Request[]
+}
+
+/** one variant's server: started, restored from its snapshot, settled, with its idle facts recorded */
+async function startVariant(p: PhaseContext, v: StoreVariant): Promise<Started> {
   const dataFile = v.dataFile ? path.join(p.dir, `state-${v.group}.json`) : undefined
   const server = await startSandbox(`sandbox-${v.group}`, { scenarioFile: p.scenarioFile, jws: 'off', logLevel: p.logLevel, clock: p.clock, ...(dataFile ? { dataFile } : {}) })
   try {
@@ -146,16 +153,39 @@ export async function measureStoreVariant(p: PhaseContext, v: StoreVariant): Pro
       if (res.status !== 200) throw new Error(`restoring the ${v.snapshot.transfers}-transfer snapshot (${fmt(v.snapshot.bytes / 1e6, 1)} MB) answered ${res.status}: ${res.body.slice(0, 300)}`)
       restore = { ms: performance.now() - t0, rssMb: readRss(server.child.pid)?.rssMb ?? Number.NaN }
       const settled = v.snapshot.bytes > BIG_RESTORE_BYTES ? await settleRss(server.child.pid, restore.rssMb) : undefined
-      p.c.log(`  restored ${v.snapshot.transfers.toLocaleString('en')} transfers in ${fmt(restore.ms)} ms; RSS ${fmt(restore.rssMb)} MB${settled ? `, ${fmt(settled.rssMb)} MB after ${fmt(settled.waitedMs / 1000, 1)} s idle` : ''}`)
+      p.c.log(`  ${v.label}: restored ${v.snapshot.transfers.toLocaleString('en')} transfers in ${fmt(restore.ms)} ms; RSS ${fmt(restore.rssMb)} MB${settled ? `, ${fmt(settled.rssMb)} MB after ${fmt(settled.waitedMs / 1000, 1)} s idle` : ''}`)
     }
     const f = await facts(p.c, v.group, v.label, server, restore)
-    const body = transferBody(await rootAccountId(server.origin, '/fintoc'))
-    await measureRow(p.c, v.group, v.label, 'accounts', server.origin, getAccounts('/fintoc'), server.child.pid, p.load)
-    await measureRow(p.c, v.group, v.label, 'transfers', server.origin, postTransfers('/fintoc', body), server.child.pid, p.load)
-    await sleep(SETTLE_PAUSE_MS)
-    f.done()
-  } finally {
+    return { server, done: f.done, transfers: postTransfers('/fintoc', transferBody(await rootAccountId(server.origin, '/fintoc'))) }
+  } catch (err) {
     await server.stop()
+    throw err
+  }
+}
+
+/**
+ * Memory or DATA_FILE, empty or restored from a snapshot, JWS off so that the rows measure the store. All the
+ * variants' servers are started first and then measured in interleaved rounds, one under load at a time: their
+ * ratios (100k / empty, DATA_FILE / memory) compare like with like on a machine whose speed drifts.
+ */
+export async function measureStoreVariants(p: PhaseContext, variants: StoreVariant[], rounds: number): Promise<void> {
+  const started: Array<Started & { v: StoreVariant }> = []
+  try {
+    for (const v of variants) {
+      try {
+        started.push({ v, ...(await startVariant(p, v)) })
+      } catch (err) {
+        p.c.errors.push(`${v.label}: ${(err as Error).message}`)
+        p.c.log(`  ${v.label}: FAILED to start ${(err as Error).message}`)
+      }
+    }
+    const target = (s: (typeof started)[number], requests: Request[]) => ({ group: s.v.group, label: s.v.label, origin: s.server.origin, pid: s.server.child.pid, requests })
+    await measureInterleaved(p.c, 'accounts', started.map((s) => target(s, getAccounts('/fintoc'))), p.load, rounds)
+    // each slice's transfers settle 1 s later: let them, so that they do not run during the next server's slice
+    await measureInterleaved(p.c, 'transfers', started.map((s) => target(s, s.transfers)), p.load, rounds, SETTLE_PAUSE_MS)
+    for (const s of started) s.done()
+  } finally {
+    await Promise.all(started.map((s) => s.server.stop()))
   }
 }
 
