@@ -21,7 +21,10 @@ async function main() {
     if (err instanceof ConfigError) fail(err.message)
     throw err
   }
-  const logger = createLogger(config.logLevel, stdoutDestination())
+  const out = stdoutDestination()
+  // whatever way the process ends, the queued log lines go out first
+  process.on('exit', () => out.flushSync())
+  const logger = createLogger(config.logLevel, out)
   const sandbox = await createSandbox({ config, logger }).catch((err: unknown) => {
     if (err instanceof ScenarioError) fail(err.message)
     fail(`cannot start: ${(err as Error).message}`)
@@ -53,6 +56,7 @@ async function main() {
     server.close(async () => {
       await sandbox.close()
       logger.info('stopped')
+      await out.drained()
       process.exit(0)
     })
     server.closeIdleConnections()

@@ -40,17 +40,34 @@ function readBody(raw: unknown): unknown {
   }
 }
 
-// recorded as cheaply as possible on every request; formatted and masked only when the journal is read
-type Recorded = Omit<JournalEntry, 'body' | 'at' | 'headers'> & { at: number; headers: IncomingHttpHeaders; raw: unknown }
+// Recorded as cheaply as possible on every request; formatted and masked only when the journal is read. Under
+// load each entry outlives a young-generation collection and so is promoted: the ring is a fixed array written in
+// place, not a growing array trimmed by copying. (Keeping node's raw header list instead of the headers object
+// promoted more: its header names are fresh strings, the object's are shared.)
+interface Recorded {
+  at: number
+  requestId: string
+  provider: string
+  method: string
+  path: string
+  query: Record<string, unknown>
+  status: number
+  durationMs: number
+  headers: IncomingHttpHeaders
+  raw: unknown
+}
 
 export function createJournal(size: number, now: () => number = Date.now) {
-  let entries: Recorded[] = []
+  const ring: Array<Recorded | undefined> = new Array(size).fill(undefined)
+  // where the next entry goes, and how many the ring holds
+  let next = 0
+  let count = 0
   return {
     /** called by the request listener once a response is sent */
     record({ requestId, provider, method, path, query, status, durationMs, req }: FinishedRequest) {
       if (!provider || size === 0) return
       const body = req.body
-      entries.push({
+      ring[next] = {
         at: now(),
         requestId,
         provider,
@@ -62,19 +79,24 @@ export function createJournal(size: number, now: () => number = Date.now) {
         headers: req.headers,
         // a large body is cut to what readBody shows, so the ring never pins big buffers
         raw: Buffer.isBuffer(body) && body.length > BODY_SHOWN ? Buffer.from(body.subarray(0, BODY_SHOWN)) : body,
-      })
-      // trimmed in chunks: a full ring does not shift every entry on every request
-      if (entries.length > size + Math.max(16, size >> 4)) entries = entries.slice(entries.length - size)
+      }
+      next = (next + 1) % size
+      if (count < size) count++
     },
     list(filter: { provider?: string; path?: string } = {}): JournalEntry[] {
-      return entries
-        .slice(-size || entries.length)
-        .filter((e) => (!filter.provider || e.provider === filter.provider) && (!filter.path || e.path.includes(filter.path)))
-        .reverse()
-        .map(({ raw, at, headers, ...e }) => ({ ...e, at: new Date(at).toISOString(), headers: maskHeaders(headers as Record<string, unknown>), body: readBody(raw) }))
+      const out: JournalEntry[] = []
+      for (let k = 1; k <= count; k++) {
+        const e = ring[(next - k + size) % size] as Recorded
+        if ((filter.provider && e.provider !== filter.provider) || (filter.path && !e.path.includes(filter.path))) continue
+        const { raw, at, headers, ...rest } = e
+        out.push({ ...rest, at: new Date(at).toISOString(), headers: maskHeaders(headers as Record<string, unknown>), body: readBody(raw) })
+      }
+      return out
     },
     clear() {
-      entries.length = 0
+      ring.fill(undefined)
+      next = 0
+      count = 0
     },
   }
 }

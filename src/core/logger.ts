@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino'
+import { type BatchedDestination, batchedDestination } from './log-destination.js'
 
 export type { Logger }
 
@@ -49,7 +50,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 }
 
 /**
- * stdout written asynchronously: lines that arrive while a write is in flight go out together, so a
- * busy sandbox makes one write per batch instead of one per request; pino flushes it on exit.
+ * The logger of the per-request line, whose fields are fixed (id, method, path, status, duration) and hold no
+ * secret: without redaction, which walks every wildcard path and was two thirds of that line's garbage.
  */
-export const stdoutDestination = (): DestinationStream => pino.destination({ dest: 1, sync: false })
+export const accessLogger = (logger: Logger): Logger => logger.child({}, { redact: [] })
+
+/** stdout, batched (see log-destination.ts); main drains it before exiting */
+export const stdoutDestination = (): BatchedDestination => batchedDestination(1)

@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import { parse as parseQuery } from 'node:querystring'
-import type { Logger } from '../logger.js'
+import { accessLogger, type Logger } from '../logger.js'
 
 // The server's one request listener. Provider API calls go straight to their provider's handler on node's own
 // req/res; everything else (/health, /__admin, widget pages, unknown paths) goes to the Express app. Express
@@ -55,6 +55,7 @@ const EMPTY_QUERY: Record<string, unknown> = Object.freeze({}) as Record<string,
 
 export function createListener({ app, apis, logger, requestId, onFinish }: ListenerDeps): RequestListener {
   const routes = new Map(apis.map((a) => [a.name, a]))
+  const access = accessLogger(logger)
   return (req, res) => {
     const id = requestId()
     res.setHeader('X-Request-Id', id)
@@ -69,7 +70,7 @@ export function createListener({ app, apis, logger, requestId, onFinish }: Liste
     res.on('finish', () => {
       const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10
       // path only: query strings and bodies can carry customer data
-      logger.info({ reqId: id, method: req.method, path: pathname, status: res.statusCode, ms: durationMs }, 'request')
+      access.info({ reqId: id, method: req.method, path: pathname, status: res.statusCode, ms: durationMs }, 'request')
       onFinish?.({ requestId: id, provider: route?.name, method: req.method ?? 'GET', path: pathname, query, status: res.statusCode, durationMs, req })
     })
     const sub = route ? pathname.slice(name.length + 1) || '/' : ''
