@@ -58,10 +58,15 @@ export function contractViolations(stages: Stage[], files: string[], startScript
   // exec form: node is PID 1 and gets docker stop's SIGTERM (npm would not forward it)
   if (!argv) problems.push('CMD must be in exec (JSON) form so node is PID 1 and receives SIGTERM')
   else if (argv[0] !== 'node') problems.push(`CMD must start node directly: ${argv.join(' ')}`)
-  // the image runs node as npm start does; NODE_OPTIONS rather than CMD arguments, so that users can override them
+  // the image runs node as npm start does: in NODE_OPTIONS where node allows it (users can override those), else
+  // as a CMD argument before the script
   const options = (final.env.NODE_OPTIONS ?? '').split(/\s+/)
+  const script = argv ? argv.findIndex((a, i) => i > 0 && !a.startsWith('-')) : -1
+  const cmdFlags = argv ? argv.slice(1, script === -1 ? undefined : script) : []
   for (const flag of startNodeFlags(startScript)) {
-    if (!options.includes(flag)) problems.push(`npm start runs node with ${flag} but the image's NODE_OPTIONS (${final.env.NODE_OPTIONS ?? 'not set'}) lacks it`)
+    if (!options.includes(flag) && !cmdFlags.includes(flag)) {
+      problems.push(`npm start runs node with ${flag} but the image has it neither in NODE_OPTIONS (${final.env.NODE_OPTIONS ?? 'not set'}) nor in CMD (${argv?.join(' ') ?? 'not exec form'})`)
+    }
   }
   for (const file of files) {
     const copied = final.steps.some((s) => s.kind === 'copy' && s.from === undefined && s.sources.some((src) => covers(src, file)))

@@ -23,6 +23,8 @@ const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as
 const stages = parseDockerfile(text)
 const final = stages.at(-1)!
 const argv = Array.isArray(final.cmd) ? final.cmd : []
+/** the script CMD runs: the first argument after node's own flags */
+const cmdScript = argv.slice(1).find((a) => !a.startsWith('-'))
 const work = mkdtempSync(path.join(tmpdir(), 'docker-steps-'))
 const contextDir = path.join(work, 'context')
 const timings: Timing[] = []
@@ -64,7 +66,8 @@ describe('Dockerfile', () => {
     ['shell-form CMD', (t: string) => t.replace(/^CMD .*$/m, 'CMD node dist/main.js'), /exec \(JSON\) form/],
     ['curl health check', (t: string) => t.replace(/^HEALTHCHECK .*$/m, 'HEALTHCHECK CMD ["curl", "-f", "http://127.0.0.1:4010/health"]'), /curl/],
     ['VOLUME /app/data', (t: string) => `${t}VOLUME /app/data\n`, /hides the shipped scenarios/],
-    ['no heap cap', (t: string) => t.replace(/ NODE_OPTIONS=\S+/, ''), /NODE_OPTIONS \(not set\) lacks it/],
+    ['no heap cap', (t: string) => t.replace(/ NODE_OPTIONS=\S+/, ''), /--max-old-space-size=1536 but the image has it neither in NODE_OPTIONS \(not set\)/],
+    ['no young-generation floor', (t: string) => t.replace('"--min-semi-space-size=16", ', ''), /--min-semi-space-size=16 but the image has it neither/],
   ])('notices a broken contract: %s', (_name, mutate, expected) => {
     const mutated = mutate(text)
     // a mutation that changes nothing proves nothing
@@ -86,7 +89,7 @@ describe('Dockerfile', () => {
 
   it('ships the runtime files and production dependencies only', () => {
     expect(app, 'the stages were replayed').toBeDefined()
-    for (const file of [...files, argv[1] ?? 'the CMD script']) expect(existsSync(path.join(app!, file)), `${file} in the image`).toBe(true)
+    for (const file of [...files, cmdScript ?? 'the CMD script']) expect(existsSync(path.join(app!, file)), `${file} in the image`).toBe(true)
     for (const dep of Object.keys(pkg.dependencies)) expect(existsSync(path.join(app!, 'node_modules', dep)), `dependency ${dep}`).toBe(true)
     // vitest, typescript, tsx, biome...: all direct devDependencies are dev-only in the lock file
     const devInstalled = Object.keys(pkg.devDependencies).filter((dep) => existsSync(path.join(app!, 'node_modules', dep)))
