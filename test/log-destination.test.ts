@@ -56,6 +56,14 @@ describe('batched log destination', () => {
     expect(JSON.parse(lines[2] as string)).toEqual({ level: 40, time: '1970-01-01T00:00:00.000Z', dropped: 2, msg: 'log lines dropped: the log output could not keep up' })
   })
 
+  it('a single line past the bound, with nothing in flight, is still reported and drained', async () => {
+    const out = open()
+    const dest = batchedDestination(out.fd, { maxQueuedBytes: 4, now: () => 0 })
+    dest.write('much too long\n')
+    await dest.drained()
+    expect(JSON.parse(out.read()).dropped).toBe(1)
+  })
+
   it('a write error loses that batch only; the destination keeps accepting and drains', async () => {
     const bad = batchedDestination(987_654)
     bad.write('lost\n')

@@ -44,18 +44,7 @@ function readBody(raw: unknown): unknown {
 // load each entry outlives a young-generation collection and so is promoted: the ring is a fixed array written in
 // place, not a growing array trimmed by copying. (Keeping node's raw header list instead of the headers object
 // promoted more: its header names are fresh strings, the object's are shared.)
-interface Recorded {
-  at: number
-  requestId: string
-  provider: string
-  method: string
-  path: string
-  query: Record<string, unknown>
-  status: number
-  durationMs: number
-  headers: IncomingHttpHeaders
-  raw: unknown
-}
+type Recorded = Omit<JournalEntry, 'body' | 'at' | 'headers'> & { at: number; headers: IncomingHttpHeaders; raw: unknown }
 
 export function createJournal(size: number, now: () => number = Date.now) {
   const ring: Array<Recorded | undefined> = new Array(size).fill(undefined)

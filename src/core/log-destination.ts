@@ -71,12 +71,11 @@ export function batchedDestination(fd: number, options: BatchedDestinationOption
 
   return {
     write(line) {
-      if (queuedBytes + line.length > maxQueuedBytes) {
-        dropped++
-        return
+      if (queuedBytes + line.length > maxQueuedBytes) dropped++
+      else {
+        queue.push(line)
+        queuedBytes += line.length
       }
-      queue.push(line)
-      queuedBytes += line.length
       if (!inFlight) next()
     },
     drained() {
