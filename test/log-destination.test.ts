@@ -22,7 +22,7 @@ afterEach(() => {
 })
 
 describe('batched log destination', () => {
-  it('writes every line once and in order, batching those that arrive during a write', async () => {
+  it('writes every line of a burst once and in order (those after the first queue behind the write in flight)', async () => {
     const out = open()
     const dest = batchedDestination(out.fd)
     const logger = createLogger('info', dest)

@@ -15,7 +15,7 @@ export interface BatchedDestination {
 }
 
 export interface BatchedDestinationOptions {
-  /** lines past this many queued bytes are dropped and counted, so a stalled stdout cannot exhaust the heap */
+  /** lines past this much queued text (string length: bytes for ASCII lines) are dropped and counted, so a stalled stdout cannot exhaust the heap */
   maxQueuedBytes?: number
   /** how a retry after EAGAIN is delayed (a non-blocking pipe that is full) */
   retryMs?: number
