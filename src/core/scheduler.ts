@@ -31,7 +31,7 @@ export interface Scheduler {
   runDue(): Promise<number>
   /** manual clock: move time forward by `ms`, running what falls due on the way */
   advance(ms: number): Promise<number>
-  /** real clock: keeps a timer armed for the next due job */
+  /** keeps a timer armed for the next due job (manual clock: only for jobs due at the current instant) */
   arm(): void
   stop(): void
 }
@@ -126,7 +126,8 @@ export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () =
     register(type, run) {
       runners.set(type, run)
     },
-    runDue: () => serial(() => runUntil(deps.clock.now(), false, false)),
+    // manual clock: awaited, so an advance queued behind it returns only once those jobs are done
+    runDue: () => serial(() => runUntil(deps.clock.now(), false, deps.clock.mode() !== 'real')),
     advance: (ms) =>
       serial(async () => {
         if (deps.clock.mode() === 'real') {
@@ -143,9 +144,10 @@ export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () =
     arm() {
       if (timer) clearTimeout(timer)
       timer = undefined
-      if (deps.clock.mode() !== 'real') return
       const due = first()?.dueAt
       if (due === undefined) return
+      // a manual clock stops time, not the present: what is due now runs now, the future waits for an advance
+      if (deps.clock.mode() !== 'real' && due > deps.clock.now()) return
       timer = setTimeout(
         () => {
           void scheduler.runDue().then(() => scheduler.arm())
