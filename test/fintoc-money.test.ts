@@ -50,7 +50,8 @@ describe('simulate receive transfer', () => {
     const res = await api.post('/v2/simulate/receive_transfer', { account_number_id: account.root_account_number_id, amount: 59013, currency: 'mxn' })
     expect(res.status).toBe(201)
     expect(check('simulateReceiveTransfer', res.body)).toBeNull()
-    expect(res.body).toMatchObject({ object: 'transfer', direction: 'inbound', status: 'pending', amount: 59013, currency: 'MXN', post_date: null })
+    // as recorded from the real API: the post date is there while pending, with a numeric reference and no receipt yet
+    expect(res.body).toMatchObject({ object: 'transfer', direction: 'inbound', status: 'pending', amount: 59013, currency: 'MXN', post_date: '2026-01-15T00:00:00Z', reference_id: '1', receipt_url: null })
     expect(res.body.id).toMatch(/^tr_[0-9A-Za-z]{27}$/)
     expect(res.body.tracking_key).toMatch(/^\d{8}90735\d{17}$/)
     expect(await balance()).toBe(0)
@@ -59,13 +60,38 @@ describe('simulate receive transfer', () => {
     await advance(1)
     const settled = (await api.get(`/v2/transfers/${res.body.id}`)).body
     expect(settled.status).toBe('succeeded')
-    expect(settled.post_date).toMatch(/T00:00:00Z$/)
+    expect(settled.post_date).toBe(res.body.post_date)
+    expect(settled.receipt_url).toMatch(/^https:\/\//)
     expect(check('getTransfer', settled)).toBeNull()
     expect(await balance()).toBe(59013)
     const movements = (await api.get(`/v2/accounts/${account.id}/movements`)).body
     expect(movements).toHaveLength(1)
     expect(check('listMovements', movements)).toBeNull()
     expect(movements[0]).toMatchObject({ object: 'movement', amount: 59013, balance: 59013, direction: 'inbound', resource_id: res.body.id })
+  })
+
+  it('as the real API answers: numeric reference_ids per organization, a given one kept, the post date kept through returns and lists', async () => {
+    const account = await rootAccount()
+    // the auto-created root account and its number carry no description
+    expect(account).toMatchObject({ description: null })
+    expect(check('listAccounts', [account])).toBeNull()
+    expect((await api.get(`/v2/account_numbers/${account.root_account_number_id}`)).body.description).toBeNull()
+    const first = (await api.post('/v2/simulate/receive_transfer', { account_number_id: account.root_account_number_id, amount: 100, currency: 'MXN' })).body
+    const given = (await api.post('/v2/simulate/receive_transfer', { account_number_id: account.root_account_number_id, amount: 100, currency: 'MXN', reference_id: '7654321' })).body
+    const third = (await api.post('/v2/simulate/receive_transfer', { account_number_id: account.root_account_number_id, amount: 100, currency: 'MXN' })).body
+    expect([first.reference_id, given.reference_id, third.reference_id]).toEqual(['1', '7654321', '3'])
+    // another organization counts from 1
+    const otherAccount = (await sb.http.get('/fintoc/v2/accounts').set('Authorization', 'sk_test_money_other')).body[0]
+    const other = await sb.http.post('/fintoc/v2/simulate/receive_transfer').set('Authorization', 'sk_test_money_other').send({ account_number_id: otherAccount.root_account_number_id, amount: 100, currency: 'MXN' })
+    expect(other.body.reference_id).toBe('1')
+    // the post date is the day received, even when it settles on a later day
+    await advance(36 * 3600 * 1000)
+    const listed = (await api.get('/v2/transfers')).body as Array<{ id: string; post_date: string; reference_id: string; status: string }>
+    expect(listed.find((t) => t.id === first.id)).toMatchObject({ status: 'succeeded', post_date: first.post_date, reference_id: '1' })
+    expect(check('listTransfers', listed)).toBeNull()
+    const returned = (await api.post('/v2/transfers/return', { transfer_id: third.id })).body
+    expect(returned).toMatchObject({ status: 'return_pending', post_date: third.post_date, reference_id: '3' })
+    expect(check('returnTransfer', returned)).toBeNull()
   })
 
   it('rejects an unknown account number, another currency and a closed path', async () => {

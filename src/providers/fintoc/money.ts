@@ -120,6 +120,9 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
       if (currency !== account.currency) throw new ApiError('invalid_request', `Currency ${currency} does not match the account's ${account.currency}`, { code: 'currency_mismatch', param: 'currency' })
       const rule = matchOutcome(rules(), 'inbound', body.counterparty_account_number ?? '', body.amount)
       const counterpartyNumber = body.counterparty_account_number ?? (currency === 'MXN' ? '012180015530983477' : '123456789')
+      const org = s.orgs[orgId]!
+      // recorded real answers: a simulated inbound transfer gets a numeric reference_id ("1", "2", ...) when none is given
+      org.inboundSeq = (org.inboundSeq ?? 0) + 1
       const t = newTransfer(s, {
         orgId,
         accountId: account.id,
@@ -128,7 +131,7 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
         amount: body.amount,
         currency,
         comment: body.comment ?? null,
-        reference_id: body.reference_id ?? null,
+        reference_id: body.reference_id ?? String(org.inboundSeq),
         metadata: null,
         counterparty: {
           holder_id: body.counterparty_holder_id ?? 'PEMJ850101AB1',
@@ -140,6 +143,8 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
         plannedOutcome: 'succeeded',
         returnFails: rule?.outcome === 'return_fails',
       })
+      // recorded real answers: an inbound transfer has its post date while still pending
+      settledDates(t, t.transactionDate)
       tools.schedule(JOB_SETTLE, t.id, settleDelayMs)
       return t
     },
@@ -243,7 +248,8 @@ export function createMoney({ ids, clock, settleDelayMs, rules, emit }: MoneyDep
       const now = clock.now()
       if (t.direction === 'inbound') {
         move(s, account, t.amount, t.id)
-        settledDates(t, now)
+        // the post date was set when the transfer was received
+        if (t.postDate === null) settledDates(t, now)
         apply(s, tools, t, 'succeed')
         return
       }

@@ -20,6 +20,8 @@ export interface OrgRecord {
   paymentIntentIds: string[]
   /** PEM public keys that verify this organization's signed requests */
   jwsPublicKeys: string[]
+  /** the last reference_id given to a simulated inbound transfer (absent in older snapshots: 0) */
+  inboundSeq?: number
 }
 
 export interface EntityRecord {
@@ -34,7 +36,7 @@ export interface AccountRecord {
   id: string
   orgId: string
   entityId: string
-  description: string
+  description: string | null
   currency: 'MXN' | 'CLP'
   /** minor units, integer */
   available_balance: number
