@@ -80,6 +80,9 @@ describe("Monato: another client's token", () => {
       ['get', `${base}/webhooks/${webhook}`],
       ['delete', `${base}/webhooks/${webhook}`],
       ['get', `${base}/transactions/16811ee8-1ef9-4dd4-8d84-9c2df89cf302`],
+      ['get', `${base}/transactions`],
+      ['get', `${base}/accounts/750ab428-b401-4b58-8a95-502bcb7b1bf8`],
+      ['delete', `${base}/instruments/${MONATO.sourceInstrumentId}`],
       ['get', `${base}/credentials`],
     ] as const) {
       const res = await sb.http[method](url).set('Authorization', `Bearer ${t2}`).set('x-api-key', other.api_key)

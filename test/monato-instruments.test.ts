@@ -81,8 +81,10 @@ describe('instruments', () => {
     const bad = await post(`${base}/instruments`, clabeInstrument('012180015530983478'))
     expect(bad.status).toBe(400)
     expect(monatoError(bad.body)).toMatchObject({ reason: 'DATA_ERROR', message: expect.stringMatching(/check digit/) })
-    const unknown = await post(`${base}/instruments`, clabeInstrument('999180000000000002'))
-    expect(monatoError(unknown.body).message).toMatch(/prefix 999/)
+    // 999 is a participant on staging (BancoFacil); 555 is nobody's
+    const unknown = await post(`${base}/instruments`, clabeInstrument('555180000000000006'))
+    expect(unknown.status).toBe(400)
+    expect(monatoError(unknown.body).message).toMatch(/prefix 555/)
     const short = await post(`${base}/instruments`, clabeInstrument('01218001553098347'))
     expect(short.status).toBe(400)
     expect(monatoError(short.body).message).toMatch(/clabe_number/)

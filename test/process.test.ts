@@ -13,7 +13,7 @@ describe('the server process', () => {
       const health = await fetch(`${server.baseUrl}/health`)
       expect(health.status).toBe(200)
       const body = await health.json()
-      expect(body).toMatchObject({ status: 'ok', version: expect.any(String), providers: { fintoc: { operations: 30 }, monato: { operations: 19 } } })
+      expect(body).toMatchObject({ status: 'ok', version: expect.any(String), providers: { fintoc: { operations: 30 }, monato: { operations: 23 } } })
 
       const fintocKey = 'sk_test_process_secret_key_0123456789'
       await fetch(`${server.baseUrl}/fintoc/v2/accounts`, { headers: { Authorization: fintocKey } })

@@ -16,7 +16,7 @@ const MONATO_OPS = [
   'getClientCredentials', 'createCredentialToken', 'listBanks', 'listAccounts', 'createPrivateAccount', 'listInstruments',
   'registerInstrument', 'getInstrument', 'createMoneyOut', 'createInternalTransaction', 'createPennyValidation', 'getTransaction',
   'createRefund', 'listClientWebhooks', 'createClientWebhook', 'getClientWebhook', 'updateClientWebhook', 'deleteClientWebhook',
-  'createWebhook',
+  'createWebhook', 'getAccount', 'deleteInstrument', 'listTransactions', 'listClientTransactions',
 ]
 
 describe.each([

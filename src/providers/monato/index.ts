@@ -8,10 +8,10 @@ import { createPenny, JOB_CEP } from './penny.js'
 import { monatoIdempotency } from './idempotency.js'
 import { createAuthHandlers } from './handlers-auth.js'
 import { createCatalogHandlers } from './handlers-catalog.js'
+import { createTransactionReadHandlers } from './handlers-transactions.js'
 import { createInstrumentHandlers } from './instruments.js'
 import { readMonatoSettings } from './settings.js'
 import { createMonatoSigner, createWebhookHandlers } from './webhooks.js'
-import { ApiError } from '../../core/errors.js'
 import { createTransactions, DEFAULT_MONATO_RULES, JOB_REFUND, JOB_SETTLE, transactionJson } from './transactions.js'
 import { applyMonatoScenario, type MonatoScenario, monatoScenarioSchema } from './scenario.js'
 import { initialMonatoState, type MonatoState } from './state.js'
@@ -50,6 +50,7 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
         ...createCatalogHandlers(state),
         ...createInstrumentHandlers(state, ids, clock, settings.clabeCheck),
         ...createWebhookHandlers(state, ids, clock),
+        ...createTransactionReadHandlers(state),
         createMoneyOut: async (ctx) => {
           const t = await state.update((s, tools) => transactions.moneyOut(s, tools, (ctx.principal as MonatoPrincipal).clientId, ctx.body as Parameters<typeof transactions.moneyOut>[3]))
           return { body: transactionJson(t) }
@@ -65,11 +66,6 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
         createRefund: async (ctx) => {
           const principal = ctx.principal as MonatoPrincipal
           const t = await state.update((s, tools) => moneyIn.refund(s, tools, principal.clientId, ctx.params.transactionId!, ctx.body as { amount: string }))
-          return { body: transactionJson(t) }
-        },
-        getTransaction: (ctx) => {
-          const t = state.data.transactions[ctx.params.transactionId!]
-          if (t?.clientId !== (ctx.principal as MonatoPrincipal).clientId) throw new ApiError('not_found', 'Transaction not found.')
           return { body: transactionJson(t) }
         },
       },

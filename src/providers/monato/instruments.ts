@@ -4,6 +4,7 @@ import { ApiError } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
 import type { Handler, StateSlice } from '../types.js'
 import type { MonatoPrincipal } from './auth.js'
+import { ownAccountByInstrument } from './destinations.js'
 import { monatoTimestamp } from './format.js'
 import { FINCO_PAY, type InstrumentRecord, MONATO_CLABE_PREFIX, type MonatoState } from './state.js'
 import { accountJson, slicePage } from './wire.js'
@@ -12,14 +13,20 @@ import { accountJson, slicePage } from './wire.js'
 
 const dataError = (message: string) => new ApiError('invalid_request', message)
 
-export const instrumentJson = (i: InstrumentRecord) => ({
+/** `deletedAt`: the moment a DELETE removed it, shown once in that answer */
+export const instrumentJson = (i: InstrumentRecord, deletedAt: number | null = null) => ({
   id: i.id,
   bankId: i.bankId,
   clientId: i.clientId,
   ownerId: i.ownerId,
   alias: i.alias,
   type: 'RECEIVER',
-  audit: { createdAt: monatoTimestamp(i.createdAt), updatedAt: monatoTimestamp(i.createdAt), deletedAt: null, blockedAt: null },
+  audit: {
+    createdAt: monatoTimestamp(i.createdAt),
+    updatedAt: monatoTimestamp(deletedAt ?? i.createdAt),
+    deletedAt: deletedAt === null ? null : monatoTimestamp(deletedAt),
+    blockedAt: null,
+  },
   rfc: i.rfc,
   ...(i.customerId ? { customerId: i.customerId } : {}),
   instrumentDetail:
@@ -121,6 +128,25 @@ export function createInstrumentHandlers(state: StateSlice<MonatoState>, ids: Id
       const i = state.data.instruments[ctx.params.instrumentId!]
       if (i?.clientId !== ctx.principal.clientId) throw new ApiError('not_found', 'Instrument not found.')
       return { body: instrumentJson(i) }
+    },
+
+    deleteInstrument: async (ctx) => {
+      const id = ctx.params.instrumentId!
+      const clientId = ctx.principal.clientId
+      const removed = await state.update((s) => {
+        const i = s.instruments[id]
+        if (i?.clientId !== clientId) {
+          // an account's own instrument lives and dies with its account
+          if (ownAccountByInstrument(s, clientId, id)) throw new ApiError('precondition', 'This is the instrument of an account: it cannot be deleted.')
+          throw new ApiError('not_found', 'Instrument not found.')
+        }
+        // removed outright, so every lookup (GET, list, money out, penny validation) treats it as unknown
+        delete s.instruments[id]
+        const client = s.clients[clientId]!
+        client.instrumentIds = client.instrumentIds.filter((x) => x !== id)
+        return { instrument: i, at: clock.now() }
+      })
+      return { body: instrumentJson(removed.instrument, removed.at) }
     },
 
     listInstruments: (ctx) => {

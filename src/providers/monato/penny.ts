@@ -6,6 +6,7 @@ import { localDate } from './credits.js'
 import { monatoIsoTimestamp, monatoTimestamp } from './format.js'
 import { notify } from './notify.js'
 import type { CepRecord, MonatoState, TransactionRecord } from './state.js'
+import { ownAccountByInstrument } from './destinations.js'
 import type { createTransactions } from './transactions.js'
 
 // Penny validation: a 0.01 MXN money out to a CLABE whose CEP (the Banxico receipt) reveals the
@@ -83,9 +84,14 @@ export function createPenny(deps: { ids: IdGenerator; clock: Clock; settleDelayM
 
   return {
     validate(s: MonatoState, tools: UpdateTools, clientId: string, body: PennyBody): TransactionRecord {
+      if (body.client_id !== clientId) throw new ApiError('forbidden', 'client_id does not match the authenticated client.')
       const destination = s.instruments[body.destination_instrument_id]
       if (destination?.clientId === clientId && destination.kind !== 'clabe') {
         throw new ApiError('precondition', 'Penny validation supports CLABE instruments only.')
+      }
+      // an account's own instrument is booked book-to-book: no SPEI, so no CEP to validate it with
+      if (destination?.clientId !== clientId && ownAccountByInstrument(s, clientId, body.destination_instrument_id)) {
+        throw new ApiError('precondition', 'Penny validation supports registered CLABE instruments only, not an account instrument.')
       }
       const now = clock.now()
       const d = new Date(now - 6 * 3600_000)

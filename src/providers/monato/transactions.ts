@@ -6,6 +6,7 @@ import { amountToCents, centsToAmount, monatoIsoTimestamp, monatoTimestamp } fro
 import { type Credit, localDate } from './credits.js'
 import { notify } from './notify.js'
 import { dataCepJson } from './penny.js'
+import { ownAccountByInstrument, resolveDestination } from './destinations.js'
 import type { AccountRecord, MonatoState, TransactionRecord, TransactionStatus } from './state.js'
 
 // SPEI money out and its lifecycle. Every status change goes through the table below and sends a
@@ -139,15 +140,14 @@ export function createTransactions(deps: { ids: IdGenerator; clock: Clock; settl
     /** `internalOnly`: the deprecated internal_transaction, whose destination must be a sandbox account */
     moneyOut(s: MonatoState, tools: UpdateTools, clientId: string, body: MoneyOutBody, internalOnly = false): TransactionRecord {
       if (body.client_id !== clientId) throw new ApiError('forbidden', 'client_id does not match the authenticated client.')
-      const client = s.clients[clientId]!
-      const source = client.accountIds.map((id) => s.accounts[id]!).find((a) => a.instrumentId === body.source_instrument_id)
-      const destination = s.instruments[body.destination_instrument_id]
+      const source = ownAccountByInstrument(s, clientId, body.source_instrument_id)
+      const destination = resolveDestination(s, clientId, body.destination_instrument_id)
       // documented quirk: an unknown instrument is answered with a 500
-      if (!source || destination?.clientId !== clientId) throw new ApiError('internal', 'Instrument not found.')
+      if (!source || !destination) throw new ApiError('internal', 'Instrument not found.')
       const cents = amountToCents(body.transaction_request.amount)
-      // a CLABE of this sandbox is booked book-to-book, without SPEI
-      const target = destination.kind === 'clabe' ? Object.values(s.accounts).find((a) => a.clabeNumber === destination.number) : undefined
+      const { instrument, account: target } = destination
       if (internalOnly && !target) throw new ApiError('precondition', 'The destination instrument is not an internal account.')
+      if (target?.id === source.id) throw new ApiError('precondition', 'The source and destination accounts are the same.')
       if (source.accountStatus !== 'ACTIVE') throw new ApiError('precondition', 'The source account is not active.')
       if (target && target.accountStatus !== 'ACTIVE') throw new ApiError('precondition', 'The destination account is not active.')
       if (source.balanceCents < cents) throw new ApiError('precondition', 'The source account has insufficient funds.')
@@ -155,7 +155,7 @@ export function createTransactions(deps: { ids: IdGenerator; clock: Clock; settl
         const t = debit(s, tools, source, cents, {
           description: body.transaction_request.description ?? '',
           externalReference: body.transaction_request.external_reference ?? '',
-          destinationInstrumentId: destination.id,
+          destinationInstrumentId: body.destination_instrument_id,
           internal: true,
         })
         transition(s, tools, t, 'LIQUIDATED')
@@ -173,11 +173,12 @@ export function createTransactions(deps: { ids: IdGenerator; clock: Clock; settl
         })
         return t
       }
-      const rule = deps.rules().find((r) => (r.amount === undefined || r.amount === body.transaction_request.amount) && (r.clabe === undefined || r.clabe === destination.number))
+      const external = instrument!
+      const rule = deps.rules().find((r) => (r.amount === undefined || r.amount === body.transaction_request.amount) && (r.clabe === undefined || r.clabe === external.number))
       return debit(s, tools, source, cents, {
         description: body.transaction_request.description ?? '',
         externalReference: body.transaction_request.external_reference ?? '',
-        destinationInstrumentId: destination.id,
+        destinationInstrumentId: external.id,
         plan: rule ?? null,
       })
     },
