@@ -4,8 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/smoke/**'],
-    // collects every sandbox's log output and fails the run if a secret appears in full
-    globalSetup: ['test/global-log-scan.ts'],
+    // collects every sandbox's log output and fails the run if a secret appears in full; holds every 2xx body
+    // and webhook delivery the sandboxes produce to the specs
+    globalSetup: ['test/global-log-scan.ts', 'test/global-spec-check.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { fromRoot } from '../src/paths.js'
 import { RUN_LOG_ENV } from './global-run-log.js'
+import { isFullRun } from './helpers/full-run.js'
 import { collectLiteralSecrets, type SecretFinding, scanText } from './helpers/secret-scan.js'
 
 // globalSetup: gives every worker a folder for its sandboxes' log output (test/global-run-log.ts), then
@@ -29,12 +30,6 @@ async function knownSecrets(): Promise<string[]> {
   const all = new Set<string>()
   for (const file of sources) for (const s of collectLiteralSecrets(await readFile(file, 'utf8'))) all.add(s)
   return [...all]
-}
-
-/** a run of some files or some test names logs little by design: only a full run is held to the minimums */
-async function isFullRun(project: TestProject): Promise<boolean> {
-  const { testFiles } = await project.globTestFiles()
-  return !project.config.testNamePattern && project.vitest.state.getTestModules().length >= testFiles.length
 }
 
 interface Totals {

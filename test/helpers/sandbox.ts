@@ -8,6 +8,8 @@ import { createLogger } from '../../src/core/logger.js'
 import type { ProviderModule } from '../../src/providers/types.js'
 import { createSandbox, type Sandbox } from '../../src/sandbox.js'
 import { openRunLog } from '../global-run-log.js'
+import { openSpecRecord } from '../global-spec-record.js'
+import { recordDeliveries, recordResponses } from './spec-capture.js'
 
 // A sandbox built the way main.ts builds it, with the clock, ids and log output under the test's control.
 
@@ -21,6 +23,8 @@ export const MONATO = {
 export interface TestSandbox extends Sandbox {
   http: ReturnType<typeof supertest>
   logs: () => string
+  /** where this sandbox's 2xx bodies and deliveries go for the run-wide spec check, if one is collecting */
+  specRecordFile: string | undefined
 }
 
 export interface TestSandboxOptions {
@@ -50,6 +54,9 @@ export async function makeSandbox(options: TestSandboxOptions = {}): Promise<Tes
   // the run-wide copy takes every level, so the secret scan also covers quiet (e.g. silent) sandboxes
   const logger = createLogger(runLog ? 'trace' : level, sink)
   const clock = options.clock ?? createClock('manual', Date.parse('2026-01-15T12:00:00Z'))
+  // every 2xx body and delivery is held to the spec at the end of the run (test/global-spec-check.ts)
+  const recorder = openSpecRecord()
+  let created: Sandbox | undefined
   const sandbox = await createSandbox({
     config,
     logger,
@@ -57,8 +64,11 @@ export async function makeSandbox(options: TestSandboxOptions = {}): Promise<Tes
     ids: createIds(clock.now, seededRandom(42)),
     env: { ...options.env },
     ...(options.modules ? { modules: options.modules } : {}),
+    ...(recorder ? { fetch: recordDeliveries(() => created, recorder.write) } : {}),
   })
-  return { ...sandbox, http: supertest(sandbox.app), logs: () => output }
+  created = sandbox
+  const app = recorder ? recordResponses(sandbox.app, sandbox.providers.map((p) => p.name), recorder.write) : sandbox.app
+  return { ...sandbox, app, http: supertest(app), logs: () => output, specRecordFile: recorder?.file }
 }
 
 export async function monatoToken(sb: TestSandbox): Promise<string> {
