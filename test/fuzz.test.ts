@@ -101,7 +101,9 @@ async function fire(provider: 'fintoc' | 'monato', op: Operation): Promise<Sent>
     const base = op.requestBody ? valid(op.requestBody.schema) : {}
     raw = Buffer.from(JSON.stringify(rnd() < 0.15 ? base : mutate(base)) ?? 'null')
   }
-  const res = await rawRequest(sb, op.method.toUpperCase(), url, { ...headers, 'content-type': type }, raw)
+  const res = await rawRequest(sb, op.method.toUpperCase(), url, { ...headers, 'content-type': type }, raw).catch((err) => {
+    throw new Error(`${op.operationId} ${op.method.toUpperCase()} ${url.slice(0, 200)} (${raw.length} bytes): ${(err as Error).message}`)
+  })
   return { status: res.status, body: res.body, where: `${op.operationId} ${op.method.toUpperCase()} ${url.slice(0, 120)}` }
 }
 

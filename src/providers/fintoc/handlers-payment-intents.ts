@@ -1,6 +1,6 @@
 import type { Handler, StateSlice } from '../types.js'
 import type { FintocPrincipal } from './auth.js'
-import { offsetPage, timeWindow } from './pagination.js'
+import { declaredQuery, offsetPage, timeWindow } from './pagination.js'
 import { type CreateBody, type createPaymentIntents, paymentIntentJson } from './payment-intents.js'
 import type { FintocState } from './state.js'
 
@@ -21,7 +21,7 @@ export function createPaymentIntentHandlers(state: StateSlice<FintocState>, inte
         .reverse()
         .map((id) => s.paymentIntents[id]!)
         .filter((p) => (!status || p.status === status) && inWindow(p.createdAt))
-      const page = offsetPage(all, ctx.query, `${ctx.baseUrl}${ctx.path}`)
+      const page = offsetPage(all, declaredQuery(ctx), `${ctx.baseUrl}${ctx.path}`)
       return { body: page.items.map((p) => paymentIntentJson(p, ctx.principal.mode)), headers: { Link: page.link } }
     },
     expirePaymentIntent: async (ctx) => {

@@ -1,4 +1,5 @@
 import { ApiError } from '../../core/errors.js'
+import type { Operation } from '../../core/spec/operations.js'
 
 // v2 lists: a bare array, `limit` + `starting_after`, and the next page as an absolute URL in
 // `Link` carrying every filter (the SDKs follow it as is). An empty `Link` means the last page.
@@ -69,13 +70,19 @@ export function offsetPage<T>(all: T[], query: Record<string, unknown>, pageUrl:
   return { items: all.slice((page - 1) * perPage, page * perPage), link: rels.join(',') }
 }
 
-/** a handler result for a v2 list: one page of `all` and its Link header */
+/** the query parameters the operation declares: only those are carried into `Link` (others may be any size) */
+export function declaredQuery(ctx: { query: Record<string, unknown>; operation: Pick<Operation, 'parameters'> }): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const p of ctx.operation.parameters) if (p.in === 'query' && ctx.query[p.name] !== undefined) out[p.name] = ctx.query[p.name]
+  return out
+}
+
 /** a v2 list answer: the page's records as JSON, the next page in `Link` */
 export function cursorList<R extends { id: string }>(
-  ctx: { query: Record<string, unknown>; baseUrl: string; path: string },
+  ctx: { query: Record<string, unknown>; baseUrl: string; path: string; operation: Pick<Operation, 'parameters'> },
   list: { ids: readonly string[]; lookup: (id: string) => R; keep?: (record: R) => boolean; json: (record: R) => unknown },
 ) {
-  const page = cursorPage(list.ids, list.lookup, list.keep ?? (() => true), ctx.query, `${ctx.baseUrl}${ctx.path}`)
+  const page = cursorPage(list.ids, list.lookup, list.keep ?? (() => true), declaredQuery(ctx), `${ctx.baseUrl}${ctx.path}`)
   return { body: page.items.map(list.json), headers: { Link: page.link } }
 }
 

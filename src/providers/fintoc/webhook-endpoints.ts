@@ -4,7 +4,7 @@ import type { IdGenerator } from '../../core/ids.js'
 import type { Handler, StateSlice } from '../types.js'
 import type { FintocPrincipal } from './auth.js'
 import { ownedBy } from './errors.js'
-import { offsetPage } from './pagination.js'
+import { declaredQuery, offsetPage } from './pagination.js'
 import type { FintocState, WebhookEndpointRecord } from './state.js'
 import { isoSeconds } from './wire.js'
 
@@ -62,7 +62,7 @@ export function createWebhookEndpointHandlers(state: StateSlice<FintocState>, id
     listWebhookEndpoints: (ctx) => {
       const s = state.data
       const all = [...s.orgs[ctx.principal.orgId]!.webhookEndpointIds].reverse().map((id) => s.webhookEndpoints[id]!)
-      const page = offsetPage(all, ctx.query, `${ctx.baseUrl}${ctx.path}`)
+      const page = offsetPage(all, declaredQuery(ctx), `${ctx.baseUrl}${ctx.path}`)
       return { body: page.items.map((e) => endpointJson(e, ctx.principal.mode)), headers: { Link: page.link } }
     },
     updateWebhookEndpoint: async (ctx) => {
