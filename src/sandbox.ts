@@ -13,7 +13,7 @@ import { createFaults } from './core/faults.js'
 import { createClientErrorHandler } from './core/http/client-error.js'
 import { createJournal } from './core/journal.js'
 import { createIdempotency, type IdempotencyState, initialIdempotencyState } from './core/idempotency.js'
-import { createScheduler, initialJobsState, type JobsState, type Scheduler } from './core/scheduler.js'
+import { createScheduler, initialJobsState, type JobsState, parseRef, type Scheduler } from './core/scheduler.js'
 import { createWebhooks, type DeliveriesState, initialDeliveriesState, JOB_WEBHOOK_ATTEMPT, type Webhooks } from './core/webhooks.js'
 import { readCoreSettings } from './core/settings.js'
 import { createAdminRouter } from './admin/router.js'
@@ -25,7 +25,7 @@ import { createValidators } from './core/spec/validate.js'
 import { createStore, type Store } from './core/store.js'
 import { fromRoot } from './paths.js'
 import { defaultModules } from './providers/index.js'
-import type { ErrorResponse, ProviderModule, StateSlice } from './providers/types.js'
+import type { ErrorResponse, Provider, ProviderModule, StateSlice } from './providers/types.js'
 import { parseScenario, readScenario, type Scenario } from './scenario/load.js'
 
 // Composition root shared by main.ts and tests: specs, store, scenarios, providers, app.
@@ -123,9 +123,11 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     clock,
     logger,
     jobs,
-    remove: (ids) =>
+    remove: (done) =>
       store.update((state) => {
-        for (const id of ids) delete (state.core as JobsState).jobs[id]
+        // identity is read on the raw state: the update may run on a tracking view of it
+        const stored = jobs().jobs
+        for (const job of done) if (stored[job.id] === job) delete (state.core as JobsState).jobs[job.id]
       }),
   })
 
@@ -154,6 +156,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   loadFaults()
   const generate = createMockGenerator()
+  const recoverers: Array<{ name: string; recover: NonNullable<Provider['recover']> }> = []
   const providers = modules.map((m, i): MountedProvider => {
     const slice: StateSlice<unknown> = {
       get data() {
@@ -179,10 +182,22 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       webhookPolicy: (policy) => webhooks.registerPolicy(m.name, policy),
     })
     const operations = extractOperations(specs[i]!)
+    if (provider.recover) recoverers.push({ name: m.name, recover: provider.recover.bind(provider) })
     formatters[m.name] = (err) => provider.formatError(err)
     const handle = mountProvider({ provider, operations, validators: createValidators(operations), generate, idempotency, logger, faults })
     return { name: m.name, handle, operationCount: operations.length, admin: provider.admin, pages: provider.pages }
   })
+
+  /** schedules what unfinished resources lack (see Provider.recover); answers how many */
+  const recoverJobs = async (): Promise<number> => {
+    const known = new Set<string>()
+    for (const job of Object.values(jobs().jobs)) known.add(`${job.type}|${parseRef(job.ref).id}`)
+    let count = await webhooks.recover((id) => known.has(`${JOB_WEBHOOK_ATTEMPT}|${id}`))
+    for (const r of recoverers) count += await r.recover((type, id) => known.has(`${r.name}.${type}|${id}`))
+    if (count > 0) logger.warn({ rescheduled: count }, 'unfinished resources without a scheduled job were given one')
+    return count
+  }
+  if (restored) await recoverJobs()
 
   const journal = createJournal(coreSettings.journalSize)
   const express = createApp({ providers, logger, version: VERSION, admin: createAdminRouter({
@@ -211,6 +226,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
         }
       },
       isState: (value) => isSandboxState(value, ['core', ...modules.map((m) => m.name)]),
+      recoverJobs,
     }) })
   const app = createListener({
     app: express,

@@ -12,8 +12,8 @@ describe('scheduler', () => {
       clock,
       logger: createLogger('silent'),
       jobs: () => state,
-      remove: async (ids) => {
-        for (const id of ids) delete state.jobs[id]
+      remove: async (done) => {
+        for (const job of done) if (state.jobs[job.id] === job) delete state.jobs[job.id]
       },
     })
     const ran: Array<{ ref: string; at: number }> = []

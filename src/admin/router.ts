@@ -26,11 +26,13 @@ export interface AdminDeps {
   journal: Journal
   faults: Faults
   isState(value: unknown): boolean
+  /** after a snapshot restore: jobs for unfinished resources that have none */
+  recoverJobs(): Promise<number>
 }
 
 const clockJson = (clock: Clock) => ({ mode: clock.mode(), now: new Date(clock.now()).toISOString() })
 
-export function createAdminRouter({ clock, scheduler, webhooks, store, providers, token, reset, isState, journal, loadScenario, faults }: AdminDeps): Router {
+export function createAdminRouter({ clock, scheduler, webhooks, store, providers, token, reset, isState, journal, loadScenario, faults, recoverJobs }: AdminDeps): Router {
   const router = express.Router()
   if (token) {
     router.use((req, res, next) => {
@@ -97,6 +99,8 @@ export function createAdminRouter({ clock, scheduler, webhooks, store, providers
     if (body?.version !== 1 || !isState(body.state)) throw new AdminError(400, 'not a snapshot of this sandbox', ['$.version must be 1 and $.state must hold every slice (core, fintoc, monato)'])
     // the body was parsed for this request alone: no copy needed
     await store.replace(body.state as Record<string, unknown>)
+    // a snapshot may hold unfinished resources without their jobs (hand-edited, or from an older version)
+    await recoverJobs()
     scheduler.arm()
     res.json({ restored: true })
   })

@@ -4,6 +4,8 @@ import { MinHeap } from './min-heap.js'
 
 // Work that falls due later on the sandbox clock (settlements, retries, expiries). Jobs live in the
 // state, so a job is written in the same update as the change that schedules it and survives restarts.
+// A job leaves the state only after its effect is applied: a crash in between runs it again on the next
+// boot, so every runner must be idempotent (at-least-once execution).
 
 export interface Job {
   id: number
@@ -23,6 +25,17 @@ export const initialJobsState = (): JobsState => ({ jobs: {}, nextJobId: 1 })
 
 export type JobRunner = (job: Job) => Promise<void>
 
+/**
+ * A job ref may carry the phase its resource was in when the job was scheduled, `<id>@<phase>`: a runner
+ * run twice (a crash after its effect, before its removal) sees the phase moved on and does nothing.
+ */
+export const phasedRef = (id: string, phase: string | number) => `${id}@${phase}`
+export function parseRef(ref: string): { id: string; phase: string | undefined } {
+  const at = ref.lastIndexOf('@')
+  // refs written without a phase name the resource alone
+  return at < 0 ? { id: ref, phase: undefined } : { id: ref.slice(0, at), phase: ref.slice(at + 1) }
+}
+
 export interface Scheduler {
   /** call inside a store update: the job is persisted with that update */
   schedule(jobs: JobsState, type: string, ref: string, delayMs: number): void
@@ -36,10 +49,18 @@ export interface Scheduler {
   stop(): void
 }
 
-export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () => JobsState; remove: (ids: number[]) => Promise<void> }): Scheduler {
+export function createScheduler(deps: {
+  clock: Clock
+  logger: Logger
+  jobs: () => JobsState
+  /** removes these jobs, each only while it is still the stored object (a reset may have replaced them) */
+  remove: (jobs: Job[]) => Promise<void>
+}): Scheduler {
   const runners = new Map<string, JobRunner>()
   let timer: NodeJS.Timeout | undefined
   let running: Promise<number> | undefined
+  // jobs whose runner is under way: still stored (a crash must not lose them), no longer due
+  const underWay = new Set<Job>()
 
   // an in-memory index over the stored job objects; rebuilt whenever the state object is replaced
   // (boot, reset, snapshot restore), and entries whose job is no longer stored are skipped when met
@@ -60,7 +81,7 @@ export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () =
     const h = index()
     const stored = deps.jobs().jobs
     for (let top = h.peek(); top; top = h.peek()) {
-      if (stored[top.id] === top) return top
+      if (stored[top.id] === top && !underWay.has(top)) return top
       h.pop()
     }
     return undefined
@@ -83,6 +104,20 @@ export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () =
     }
   }
 
+  /** runs a batch, then removes its jobs from the state in one update */
+  async function runBatch(batch: Job[]) {
+    for (const job of batch) underWay.add(job)
+    try {
+      await Promise.all(batch.map(runJob))
+      await deps.remove(batch)
+    } catch (err) {
+      // the jobs stay stored and run again on the next boot; their runners are idempotent
+      deps.logger.error({ err }, 'could not remove finished jobs')
+    } finally {
+      for (const job of batch) underWay.delete(job)
+    }
+  }
+
   /**
    * Runs jobs due by `limit`. Jobs due at the same instant run concurrently, so a slow webhook
    * receiver does not hold up the others; with `wait` false (real clock) nothing is awaited at all,
@@ -98,10 +133,9 @@ export function createScheduler(deps: { clock: Clock; logger: Logger; jobs: () =
         batch.push(j)
         index().pop()
       }
-      await deps.remove(batch.map((j) => j.id))
       count += batch.length
-      const running = Promise.all(batch.map(runJob))
-      if (wait) await running
+      const done = runBatch(batch)
+      if (wait) await done
     }
     return count
   }

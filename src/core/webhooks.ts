@@ -1,12 +1,16 @@
 import type { Clock } from './clock.js'
 import type { IdGenerator } from './ids.js'
 import { type Logger, safeUrl } from './logger.js'
+import { parseRef, phasedRef } from './scheduler.js'
 
 // Outbound webhooks for every provider: a delivery is written with the event that causes it, each
 // attempt is a scheduled job, failures retry with exponential backoff on the sandbox clock, and
 // every attempt is kept for /__admin/webhooks/deliveries.
 
 export const JOB_WEBHOOK_ATTEMPT = 'core.webhook.attempt'
+
+// an attempt job names its delivery and how many attempts came before it (see phasedRef)
+const attemptRef = (id: string, before: number) => phasedRef(id, before)
 
 export interface AttemptRecord {
   at: string
@@ -104,14 +108,17 @@ export function createWebhooks(deps: {
       const d: DeliveryRecord = { id: deps.ids.prefixed('whd'), provider, ...input, status: 'pending', attempts: [], createdAt: iso() }
       s.deliveries[d.id] = d
       s.order.push(d.id)
-      schedule(d.id, 0)
+      schedule(attemptRef(d.id, 0), 0)
       prune(s)
       return d
     },
 
-    async attempt(id: string) {
+    async attempt(ref: string) {
+      const { id, phase } = parseRef(ref)
+      const before = phase === undefined ? undefined : Number(phase)
       const d = deps.state().deliveries[id]
       if (d?.status !== 'pending') return
+      if (before !== undefined && d.attempts.length !== before) return
       const headers = { 'content-type': 'application/json', 'user-agent': 'fintoc-monato-mock-webhooks', ...signers.get(d.provider)?.(d) }
       const started = performance.now()
       let statusCode: number | null = null
@@ -133,7 +140,9 @@ export function createWebhooks(deps: {
         if (statusCode !== null && statusCode >= 200 && statusCode < 300) current.status = 'succeeded'
         else if (statusCode !== null && policy?.refuses?.(current, statusCode)) current.status = 'refused'
         else if (current.attempts.length > deps.settings.maxRetries) current.status = 'failed'
-        else schedule(id, deps.settings.firstRetryMs * 2 ** (current.attempts.length - 1))
+        // another attempt (a redelivery) ran meanwhile: its own retry carries on, not a second one
+        else if (before === undefined || current.attempts.length === before + 1)
+          schedule(attemptRef(id, current.attempts.length), deps.settings.firstRetryMs * 2 ** (current.attempts.length - 1))
         // a delivery that just ended may be the one over the bound: with no new events, nothing else would prune it
         if (current.status !== 'pending') prune(s)
         return { status: current.status, attempts: current.attempts.length }
@@ -144,13 +153,27 @@ export function createWebhooks(deps: {
       if (outcome?.status === 'failed') deps.logger.warn({ delivery: id, eventType: d.eventType, url, attempts: outcome.attempts }, 'webhook delivery exhausted')
     },
 
+    /** boot and restore: a pending delivery whose attempt job is missing gets one, due now; answers how many */
+    recover(hasJob: (deliveryId: string) => boolean): Promise<number> {
+      return deps.update((s, schedule) => {
+        let count = 0
+        for (const id of s.order) {
+          const d = s.deliveries[id]
+          if (d?.status !== 'pending' || hasJob(id)) continue
+          schedule(attemptRef(id, d.attempts.length), 0)
+          count++
+        }
+        return count
+      })
+    },
+
     /** sends a delivery once more, now, whatever its outcome was */
     redeliver(id: string): Promise<DeliveryRecord | undefined> {
       return deps.update((s, schedule) => {
         const d = s.deliveries[id]
         if (!d) return undefined
         d.status = 'pending'
-        schedule(id, 0)
+        schedule(attemptRef(id, d.attempts.length), 0)
         return d
       })
     },

@@ -60,6 +60,12 @@ export interface Provider<P = unknown> {
   pages?: { path: string; router: Router }
   /** how Idempotency-Key is honoured on the operations that declare it */
   idempotency?: IdempotencyPolicy
+  /**
+   * Boot and snapshot restore: schedules the job of every unfinished resource that has none (a state
+   * written by an older version, or edited by hand) and answers how many. `hasJob` takes this
+   * provider's own job type and the resource id the job names.
+   */
+  recover?(hasJob: (type: string, id: string) => boolean): Promise<number>
 }
 
 /** What an update may do besides mutating its own state, written in the same store update. */

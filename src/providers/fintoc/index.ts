@@ -19,6 +19,7 @@ import { createWebhookEndpointHandlers } from './webhook-endpoints.js'
 import { createPaymentIntentHandlers } from './handlers-payment-intents.js'
 import { createPaymentIntents, JOB_EXPIRE, JOB_RESOLVE } from './payment-intents.js'
 import { createWidgetRoutes } from './widget.js'
+import { createFintocRecovery } from './recover.js'
 
 export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
   name: 'fintoc',
@@ -48,6 +49,7 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
       pages: { path: '/widget', router: createWidgetRoutes(state, intents) },
       idempotency: fintocIdempotency,
       formatError: formatFintocError,
+      recover: createFintocRecovery(state, clock),
       handlers: {
         ...createReadHandlers(state),
         ...createMoneyHandlers(state, money),

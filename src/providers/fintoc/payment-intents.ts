@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js'
 import { ApiError } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
+import { parseRef, phasedRef } from '../../core/scheduler.js'
 import type { UpdateTools } from '../types.js'
 import { ownedBy } from './errors.js'
 import type { Emit } from './events.js'
@@ -171,7 +172,7 @@ export function createPaymentIntents(ids: IdGenerator, clock: Clock, emit: Emit)
         type: p.currency === 'MXN' ? 'clabe' : 'checking_account',
         institution_id: input.institution_id ?? (p.currency === 'MXN' ? 'mx_banco_bbva' : 'cl_banco_de_chile'),
       }
-      tools.schedule(JOB_RESOLVE, p.id, PAYMENT_DELAY_MS)
+      tools.schedule(JOB_RESOLVE, phasedRef(p.id, p.status), PAYMENT_DELAY_MS)
       return p
     },
 
@@ -189,13 +190,15 @@ export function createPaymentIntents(ids: IdGenerator, clock: Clock, emit: Emit)
       return true
     },
 
-    resolve(s: FintocState, tools: UpdateTools, id: string) {
+    /** `ref`: the intent, with the status it had when this step was scheduled (a second run does nothing) */
+    resolve(s: FintocState, tools: UpdateTools, ref: string) {
+      const { id, phase } = parseRef(ref)
       const p = s.paymentIntents[id]
-      if (!p?.plan) return
+      if (!p?.plan || (phase !== undefined && p.status !== phase)) return
       if (p.status === 'in_progress') {
         if (p.plan.outcome === 'pending') {
           move(s, tools, p, 'hold')
-          tools.schedule(JOB_RESOLVE, p.id, PENDING_DELAY_MS)
+          tools.schedule(JOB_RESOLVE, phasedRef(p.id, p.status), PENDING_DELAY_MS)
         } else finish(s, tools, p, p.plan.outcome)
       } else if (p.status === 'pending' && p.plan.outcome === 'pending') {
         finish(s, tools, p, p.plan.later)
