@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createClock } from '../src/core/clock.js'
 import type { JobsState } from '../src/core/scheduler.js'
 import { type Receiver, startReceiver } from './helpers/receiver.js'
-import { makeSandbox, type TestSandbox } from './helpers/sandbox.js'
+import { MONATO, makeSandbox, monatoToken, type TestSandbox } from './helpers/sandbox.js'
 
 // Scheduled work is at-least-once: a job stays stored until its effect is applied, a restart runs it again,
 // its effect applies once, and a boot finds unfinished resources whose job went missing.
@@ -126,6 +126,39 @@ describe('boot-time check', () => {
     expect((await api(second).get(`/v1/payment_intents/${intent.id}`)).body.status).toBe('created')
     await second.http.post('/__admin/clock/advance').send({ ms: 10 * 60 * 1000 })
     expect((await api(second).get(`/v1/payment_intents/${intent.id}`)).body.status).toBe('expired')
+  })
+
+  it('Monato: a money out and a penny validation whose jobs are missing settle after a boot', async () => {
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'fmm-recovery-')), 'state.json')
+    const first = await boot(file, { MONATO_SETTLE_DELAY_MS: '1000' })
+    const token = await monatoToken(first)
+    const base = `/monato/v1/clients/${MONATO.clientId}`
+    const post = (sb: TestSandbox, p: string, body: object) => sb.http.post(p).set('Authorization', `Bearer ${token}`).send(body)
+    const destination = (
+      await post(first, `${base}/instruments`, {
+        source_bank_id: '9d84b03a-28d1-4898-a69c-38824239e2b1',
+        client_id: MONATO.clientId,
+        type: 'RECEIVER',
+        rfc: 'ND',
+        alias: 'x',
+        virtual_clabe: { destination_bank_id: '3054ff18-32a0-478d-b9fe-b5261f9a6e1f', clabe_number: '012180015530983477', holder_name: 'J' },
+      })
+    ).body.id
+    const out = (await post(first, '/monato/v1/transactions/money_out', { client_id: MONATO.clientId, source_instrument_id: MONATO.sourceInstrumentId, destination_instrument_id: destination, transaction_request: { amount: '5.00', currency: 'MXN' } })).body
+    const penny = (await post(first, '/monato/v1/transactions/penny_validation', { client_id: MONATO.clientId, source_instrument_id: MONATO.sourceInstrumentId, destination_instrument_id: destination })).body
+    await first.store.update((s) => {
+      ;(s.core as JobsState).jobs = {}
+    })
+    await first.close()
+    open.splice(open.indexOf(first), 1)
+
+    const second = await boot(file, { MONATO_SETTLE_DELAY_MS: '1000' })
+    // the money out's and the penny's settlements, and the penny's CEP step
+    expect(second.logs()).toMatch(/"rescheduled":3\b/)
+    await second.http.post('/__admin/clock/advance').send({ ms: 0 })
+    const get = async (id: string) => (await second.http.get(`${base}/transactions/${id}`).set('Authorization', `Bearer ${token}`)).body
+    expect((await get(out.id)).transactionStatus).toBe('LIQUIDATED')
+    expect(await get(penny.id)).toMatchObject({ transactionStatus: 'LIQUIDATED', metadata: { dataCep: { status: 'COMPLETED' } } })
   })
 
   it('a restored snapshot without jobs gets them too', async () => {

@@ -15,6 +15,7 @@ import { createMonatoSigner, createWebhookHandlers } from './webhooks.js'
 import { createTransactions, DEFAULT_MONATO_RULES, JOB_REFUND, JOB_SETTLE, transactionJson } from './transactions.js'
 import { applyMonatoScenario, type MonatoScenario, monatoScenarioSchema } from './scenario.js'
 import { initialMonatoState, type MonatoState } from './state.js'
+import { createMonatoRecovery } from './recover.js'
 
 export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
   name: 'monato',
@@ -44,6 +45,7 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
       authenticate: createMonatoAuth(state, clock),
       formatError: formatMonatoError,
       idempotency: monatoIdempotency(settings.idempotency),
+      recover: createMonatoRecovery(state),
       admin: createMonatoAdmin(state, moneyIn, transactions),
       handlers: {
         ...createAuthHandlers(state, clock, ids),

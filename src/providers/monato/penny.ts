@@ -6,6 +6,7 @@ import { localDate } from './credits.js'
 import { monatoIsoTimestamp, monatoTimestamp } from './format.js'
 import { notify } from './notify.js'
 import type { CepRecord, MonatoState, TransactionRecord } from './state.js'
+import { parseRef, phasedRef } from '../../core/scheduler.js'
 import { ownAccountByInstrument } from './destinations.js'
 import type { createTransactions } from './transactions.js'
 
@@ -117,18 +118,20 @@ export function createPenny(deps: { ids: IdGenerator; clock: Clock; settleDelayM
         fails,
       }
       cepWebhook(s, tools, t)
-      tools.schedule(JOB_CEP, t.id, deps.settleDelayMs)
+      tools.schedule(JOB_CEP, phasedRef(t.id, 'PENDING'), deps.settleDelayMs)
       return t
     },
 
     /** one CEP step: a delayed CEP first reports DELAYED, then its final status one delay later */
-    step(s: MonatoState, tools: UpdateTools, id: string) {
+    step(s: MonatoState, tools: UpdateTools, ref: string) {
+      // the ref names the CEP status this step was scheduled from: a second run of it does nothing
+      const { id, phase } = parseRef(ref)
       const t = s.transactions[id]
       const c = t?.cep
-      if (!t || !c) return
+      if (!t || !c || (phase !== undefined && c.status !== phase)) return
       if (c.status === 'PENDING' && c.path === 'delayed') {
         moveCep(s, tools, t, 'DELAYED')
-        tools.schedule(JOB_CEP, t.id, deps.settleDelayMs)
+        tools.schedule(JOB_CEP, phasedRef(t.id, 'DELAYED'), deps.settleDelayMs)
         return
       }
       moveCep(s, tools, t, c.fails ? 'FAILED' : 'COMPLETED')
