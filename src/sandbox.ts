@@ -23,6 +23,7 @@ import { createMockGenerator } from './core/spec/mock.js'
 import { extractOperations } from './core/spec/operations.js'
 import { createValidators } from './core/spec/validate.js'
 import { createStore, type Store } from './core/store.js'
+import { readAcceptLoss } from './core/data-file-settings.js'
 import { fromRoot } from './paths.js'
 import { defaultModules } from './providers/index.js'
 import type { ErrorResponse, Provider, ProviderModule, StateSlice } from './providers/types.js'
@@ -114,7 +115,14 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     for (const scenario of scenarios) apply(state, scenario)
     return state
   }
-  const { store, restored } = await createStore(initial, config.dataFile)
+  const { store, restored, dropped } = await createStore(initial, config.dataFile, { acceptLoss: readAcceptLoss(env) })
+  if (dropped) {
+    // a kill mid-append and a copy cut short look the same: never silent
+    logger.warn(
+      { dataFile: config.dataFile, droppedBytes: dropped.bytes, line: dropped.line, reason: dropped.reason, lastBatchApplied: dropped.afterSeq },
+      `DATA_FILE ${config.dataFile}.log: dropped ${dropped.bytes} bytes from line ${dropped.line} (${dropped.reason}); the state is as of batch ${dropped.afterSeq}`,
+    )
+  }
   if (restored) logger.info({ dataFile: config.dataFile }, 'state restored from data file')
   else await store.replace(seeded())
 

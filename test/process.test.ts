@@ -62,8 +62,9 @@ describe('the server process', () => {
     const code = await server.exited
     expect(code).toBe(0)
     expect(response).toMatch(/^HTTP\/1\.1 (200|201) /)
+    // the clean stop left one self-contained JSON document
     const saved = JSON.parse(await readFile(file, 'utf8'))
-    expect(Object.keys(saved.fintoc.orgs)).toHaveLength(1)
+    expect(Object.keys(saved.state.fintoc.orgs)).toHaveLength(1)
     expect(server.stdout()).toMatch(/"msg":"stopped"/)
   })
 

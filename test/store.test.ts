@@ -1,4 +1,5 @@
 import { appendFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { crc32 } from 'node:zlib'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -56,8 +57,10 @@ describe('a DATA_FILE that does not exist yet', () => {
   it('is seeded from the scenarios and written at boot', async () => {
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'fmm-')), 'fresh.json')
     const sb = await makeSandbox({ env: { DATA_FILE: file } })
+    // one JSON document, its format named first, the state inside
     const saved = JSON.parse(await readFile(file, 'utf8'))
-    expect(Object.keys(saved.monato.clients)).toEqual(['c2d1d1e3-3340-4170-980e-e9269bbbc551'])
+    expect(saved).toMatchObject({ format: 'fintoc-monato-mock', version: 2, seq: 0 })
+    expect(Object.keys(saved.state.monato.clients)).toEqual(['c2d1d1e3-3340-4170-980e-e9269bbbc551'])
     expect(sb.logs()).not.toMatch(/state restored/)
     await sb.close()
   })
@@ -79,7 +82,11 @@ describe('the data file log', () => {
     const log = await readFile(logPathOf(file), 'utf8')
     expect(log.trim().split('\n')).toHaveLength(1)
     expect(log.length).toBeLessThan(base / 100)
-    expect(JSON.parse(log)).toEqual([[['records', 'r5', 'n'], 55]])
+    // `<seq> <crc32> <changes>`
+    const [seq, sum, json] = log.trim().split(' ')
+    expect(seq).toBe('1')
+    expect(sum).toBe(crc32(json!).toString(16).padStart(8, '0'))
+    expect(JSON.parse(json!)).toEqual([[['records', 'r5', 'n'], 55]])
   })
 
   it('concurrent pushes onto a long list log the new entries, never the list; a splice at its front logs it whole', async () => {
@@ -128,10 +135,10 @@ describe('the data file log', () => {
     await store.update((d) => {
       d.counter = 2
     })
-    await appendFile(logPathOf(file), '[[["counter"],')
+    await appendFile(logPathOf(file), '3 0000abcd [[["counter"],')
     expect(((await readDataFile(file)) as Doc).counter).toBe(2)
-    await appendFile(logPathOf(file), '\n[[["counter"],9]]\n')
-    await expect(readDataFile(file)).rejects.toThrow(/state\.json\.log: line 3 is not valid JSON/)
+    await appendFile(logPathOf(file), '\n3 0000abcd [[["counter"],9]]\n')
+    await expect(readDataFile(file)).rejects.toThrow(/^DATA_FILE \S+state\.json\.log: line 3 \(byte \d+\) fails its checksum, and line 4 follows it/)
   })
 
   it('after a boot on a torn last line, the next write starts a clean file (nothing glued to the torn bytes)', async () => {
@@ -140,7 +147,7 @@ describe('the data file log', () => {
     await first.store.update((d) => {
       d.counter = 1
     })
-    await appendFile(logPathOf(file), '[[["counter"],')
+    await appendFile(logPathOf(file), '2 0000abcd [[["counter"],')
     const second = await createStore(empty, file)
     expect(second.store.data.counter).toBe(1)
     await second.store.update((d) => {
@@ -164,7 +171,7 @@ describe('the data file log', () => {
     expect((await readFile(logPathOf(file), 'utf8')).length).toBeGreaterThan(0)
     await store.close()
     expect(await readFile(logPathOf(file), 'utf8')).toBe('')
-    expect(Object.keys(JSON.parse(await readFile(file, 'utf8')).records)).toHaveLength(5)
+    expect(Object.keys(JSON.parse(await readFile(file, 'utf8')).state.records)).toHaveLength(5)
     const reopened = await createStore(empty, file)
     expect(reopened.store.data).toEqual(store.data)
   })

@@ -30,10 +30,17 @@ export interface Store<T> {
   readonly persistent: boolean
 }
 
-export async function createStore<T extends object>(initial: () => T, file?: string): Promise<{ store: Store<T>; restored: boolean }> {
+export interface Restored {
+  /** the data file held a state */
+  restored: boolean
+  /** the end of the log that could not be applied and was dropped (see store-file.ts) */
+  dropped: { bytes: number; line: number; reason: string; afterSeq: number } | null
+}
+
+export async function createStore<T extends object>(initial: () => T, file?: string, options: { acceptLoss?: boolean } = {}): Promise<{ store: Store<T> } & Restored> {
   // only a data file needs to know what changed; the memory store runs updates on the plain state
   const changes = file ? new ChangeSet() : undefined
-  const fileAdapter = file && changes ? new AppendLogAdapter<T>(file, changes) : undefined
+  const fileAdapter = file && changes ? new AppendLogAdapter<T>(file, changes, { shape: initial() as Record<string, unknown>, acceptLoss: options.acceptLoss }) : undefined
   const adapter: Adapter<T> = fileAdapter ?? new Memory<T>()
   const db = new Low<T>(adapter, initial())
   // lowdb keeps its default data when the file is missing: ask the adapter what is really on disk
@@ -106,5 +113,6 @@ export async function createStore<T extends object>(initial: () => T, file?: str
     },
     persistent: Boolean(file),
   }
-  return { store, restored }
+  const dropped = fileAdapter?.dropped ? { ...fileAdapter.dropped, afterSeq: fileAdapter.lastSeq } : null
+  return { store, restored, dropped }
 }
