@@ -51,7 +51,13 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
     server.once('error', reject)
     server.listen(config.port, host, () => resolve())
   })
-  const url = `http://${host}:${(server.address() as AddressInfo).port}`
+  const { port } = server.address() as AddressInfo
+  await sandbox.listening({ host, port }).catch(async (err: unknown) => {
+    server.close()
+    await sandbox.close()
+    throw err
+  })
+  const url = `http://${host}:${port}`
   const log = () => (sandbox.store.data.core as { webhooks: DeliveriesState }).webhooks
 
   const withPayload = (d: DeliveryRecord) => ({ ...d, payload: JSON.parse(d.body) as unknown })

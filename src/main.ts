@@ -35,9 +35,11 @@ async function main() {
   server.on('error', (err: NodeJS.ErrnoException) => {
     fail(err.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use` : err.message)
   })
-  server.listen(config.port, config.host, () => {
+  server.listen(config.port, config.host, async () => {
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : config.port
+    // the port is known only now: webhook URLs pointing back at the sandbox are refused from here on
+    await sandbox.listening({ host: config.host, port }).catch((err: unknown) => fail((err as Error).message))
     const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
     logger.info({ fintoc: `${base}/fintoc`, monato: `${base}/monato`, clock: config.clock, dataFile: config.dataFile ?? null }, `listening on ${base}`)
   })

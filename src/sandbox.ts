@@ -3,7 +3,7 @@ import path from 'node:path'
 import { randomUUID } from 'node:crypto'
 import type { RequestListener } from 'node:http'
 import { createApp, type MountedProvider } from './app.js'
-import type { Config } from './config.js'
+import { type Config, ConfigError } from './config.js'
 import { type Clock, createClock } from './core/clock.js'
 import { createListener } from './core/http/listener.js'
 import { mountProvider } from './core/http/mount.js'
@@ -16,8 +16,10 @@ import { createIdempotency, type IdempotencyState, initialIdempotencyState } fro
 import { createScheduler, initialJobsState, type JobsState, parseRef, type Scheduler } from './core/scheduler.js'
 import { createWebhooks, type DeliveriesState, initialDeliveriesState, JOB_WEBHOOK_ATTEMPT, type Webhooks } from './core/webhooks.js'
 import { readCoreSettings } from './core/settings.js'
+import { validateState } from './core/state-schema.js'
 import { createAdminRouter } from './admin/router.js'
 import { createLogger, type Logger } from './core/logger.js'
+import { isLoopbackHost, isSelfAddress, SELF_URL_PROBLEM, type SelfAddress } from './core/self-address.js'
 import { loadSpec } from './core/spec/load.js'
 import { createMockGenerator } from './core/spec/mock.js'
 import { extractOperations } from './core/spec/operations.js'
@@ -28,6 +30,8 @@ import { fromRoot } from './paths.js'
 import { defaultModules } from './providers/index.js'
 import type { ErrorResponse, Provider, ProviderModule, StateSlice } from './providers/types.js'
 import { parseScenario, readScenario, type Scenario } from './scenario/load.js'
+import { createPreparedState } from './scenario/prepared.js'
+import { createScenarioRegistry } from './scenario/registry.js'
 
 // Composition root shared by main.ts and tests: specs, store, scenarios, providers, app.
 
@@ -49,11 +53,6 @@ export interface SandboxOptions {
   adminToken?: string
 }
 
-/** a snapshot must hold every slice the sandbox runs on */
-function isSandboxState(value: unknown, slices: string[]): value is SandboxState {
-  return typeof value === 'object' && value !== null && slices.every((k) => typeof (value as Record<string, unknown>)[k] === 'object')
-}
-
 export interface Sandbox {
   /** the server's request listener: `http.createServer(sandbox.app)` */
   app: RequestListener
@@ -66,6 +65,12 @@ export interface Sandbox {
   webhooks: Webhooks
   /** attach to the HTTP server's `clientError`: parser-level refusals in the provider's envelope */
   onClientError: ReturnType<typeof createClientErrorHandler>
+  /**
+   * Call once the server listens (main.ts and startSandbox do): from then on, webhook URLs that point at the
+   * sandbox itself are refused at registration and at delivery. Throws a ConfigError when a configured
+   * receiver URL (FINTOC_WEBHOOK_URL…) does; warns when /__admin is open on a non-loopback address.
+   */
+  listening(address: SelfAddress): Promise<void>
   close(): Promise<void>
 }
 
@@ -86,6 +91,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const modules = options.modules ?? defaultModules
   const logger = options.logger ?? createLogger(config.logLevel)
   const scenarios0 = options.scenarios ?? (await Promise.all(config.scenarios.map((f) => readScenario(modules, resolveScenarioPath(f)))))
+  // a scenario listed twice is loaded once; one reusing an id of an earlier one stops the boot (ScenarioError)
+  const registry = createScenarioRegistry(modules)
+  for (const scenario of scenarios0) if (registry.check(scenario)) registry.add(scenario)
   // scenario settings (later files win) under explicit env vars of the same name
   const fromScenarios: Record<string, string> = {}
   for (const sc of scenarios0) for (const [k, v] of Object.entries(sc.settings ?? {})) if (v !== undefined) fromScenarios[k] = String(v)
@@ -96,7 +104,6 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const coreSettings = readCoreSettings(env)
 
   const specs = await Promise.all(modules.map((m) => loadSpec(fromRoot(m.specFile))))
-  let scenarios = scenarios0
 
   // `core` holds what belongs to no provider: scheduled jobs, idempotency records, webhook deliveries
   const initial = (): SandboxState => ({
@@ -109,11 +116,18 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (section !== undefined) m.applyScenario(state[m.name], section, { ids, clock })
     }
   }
-  /** a fresh world: the initial state with every loaded scenario applied */
-  const seeded = (): SandboxState => {
+  /** a fresh world: the initial state with these scenarios applied */
+  const seeded = (scenarios: Scenario[]): SandboxState => {
     const state = initial()
     for (const scenario of scenarios) apply(state, scenario)
     return state
+  }
+  // a reset swaps in a copy of the seeded state prepared at boot or at the last scenario load
+  const prepared = createPreparedState<SandboxState>()
+  /** keeps a copy of `state` for resets (before any request can change it) and makes it the live one */
+  const seed = async (state: SandboxState) => {
+    prepared.keep(state)
+    await store.replace(state)
   }
   const { store, restored, dropped } = await createStore(initial, config.dataFile, { acceptLoss: readAcceptLoss(env) })
   if (dropped) {
@@ -124,7 +138,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     )
   }
   if (restored) logger.info({ dataFile: config.dataFile }, 'state restored from data file')
-  else await store.replace(seeded())
+  else await seed(seeded(registry.scenarios()))
 
   const jobs = () => store.data.core as JobsState
   const scheduler = createScheduler({
@@ -139,6 +153,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       }),
   })
 
+  // known once the server listens: until then (e.g. under supertest) no URL counts as the sandbox itself
+  let self: SelfAddress | undefined
+  const isSelfUrl = (url: string) => isSelfAddress(url, self)
   type Core = JobsState & { webhooks: DeliveriesState }
   const core = (state: SandboxState) => state.core as Core
   const webhooks = createWebhooks({
@@ -149,6 +166,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     settings: coreSettings.webhooks,
     state: () => core(store.data).webhooks,
     update: (fn) => store.update((state) => fn(core(state).webhooks, (ref, delayMs) => scheduler.schedule(core(state), JOB_WEBHOOK_ATTEMPT, ref, delayMs))),
+    refuse: async (url) => ((await isSelfUrl(url)) ? `refused, not sent: the URL ${SELF_URL_PROBLEM}` : null),
   })
   scheduler.register(JOB_WEBHOOK_ATTEMPT, (job) => webhooks.attempt(job.ref))
 
@@ -160,11 +178,12 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const faults = createFaults(ids)
   const loadFaults = () => {
     faults.clear()
-    for (const scenario of scenarios) for (const rule of scenario.faults ?? []) faults.add(rule)
+    for (const scenario of registry.scenarios()) for (const rule of scenario.faults ?? []) faults.add(rule)
   }
   loadFaults()
   const generate = createMockGenerator()
   const recoverers: Array<{ name: string; recover: NonNullable<Provider['recover']> }> = []
+  const configuredUrls: Record<string, string | undefined> = {}
   const providers = modules.map((m, i): MountedProvider => {
     const slice: StateSlice<unknown> = {
       get data() {
@@ -188,7 +207,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       onJob: (type, run) => scheduler.register(`${m.name}.${type}`, (job) => run(job.ref)),
       signWebhooks: (signer) => webhooks.registerSigner(m.name, signer),
       webhookPolicy: (policy) => webhooks.registerPolicy(m.name, policy),
+      isSelfUrl,
     })
+    Object.assign(configuredUrls, provider.configuredWebhookUrls)
     const operations = extractOperations(specs[i]!)
     if (provider.recover) recoverers.push({ name: m.name, recover: provider.recover.bind(provider) })
     formatters[m.name] = (err) => provider.formatError(err)
@@ -208,32 +229,52 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   if (restored) await recoverJobs()
 
   const journal = createJournal(coreSettings.journalSize)
+  let loadedAtRunTime = 0
+  const adminToken = options.adminToken ?? env.ADMIN_TOKEN
   const express = createApp({ providers, logger, version: VERSION, admin: createAdminRouter({
       clock,
       scheduler,
       webhooks,
       store,
       providers,
-      token: options.adminToken ?? env.ADMIN_TOKEN,
+      token: adminToken,
       journal,
       faults,
       reset: async () => {
         loadFaults()
-        await store.replace(seeded())
+        // a state restored from DATA_FILE was never seeded here: it is, once
+        if (prepared.ready) await store.replace(prepared.take())
+        else await seed(seeded(registry.scenarios()))
       },
       loadScenario: async (json, replace) => {
         const scenario = parseScenario(modules, json, 'request body')
+        const name = `request body #${loadedAtRunTime + 1}`
         if (replace) {
-          scenarios = [scenario]
+          const state = seeded([scenario])
+          registry.clear()
+          registry.add(scenario, name)
+          loadedAtRunTime++
           loadFaults()
-          await store.replace(seeded())
-        } else {
-          scenarios = [...scenarios, scenario]
-          for (const rule of scenario.faults ?? []) faults.add(rule)
-          await store.update((state) => apply(state, scenario))
+          await seed(state)
+          return { loaded: true }
         }
+        if (!registry.check(scenario)) return { loaded: false }
+        // the prepared copy first: the live state is touched only once the scenario applied cleanly
+        const next = prepared.draft()
+        if (next) apply(next, scenario)
+        registry.add(scenario, name)
+        loadedAtRunTime++
+        for (const rule of scenario.faults ?? []) faults.add(rule)
+        // before the live update's write: a reset meanwhile already includes it
+        if (next) prepared.adopt(next)
+        await store.update((state) => apply(state, scenario))
+        return { loaded: true }
       },
-      isState: (value) => isSandboxState(value, ['core', ...modules.map((m) => m.name)]),
+      checkState: (value) => {
+        const check = validateState(modules, value, ['state'])
+        return check.ok ? [] : check.issues
+      },
+      bodyLimit: coreSettings.adminBodyLimit,
       recoverJobs,
     }) })
   const app = createListener({
@@ -254,8 +295,18 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     scheduler,
     webhooks,
     onClientError: createClientErrorHandler(formatters),
+    listening: async (address) => {
+      self = address
+      for (const [setting, url] of Object.entries(configuredUrls)) {
+        if (url && (await isSelfUrl(url))) throw new ConfigError(`invalid configuration: ${setting}: ${SELF_URL_PROBLEM}`)
+      }
+      if (!adminToken && !isLoopbackHost(address.host)) {
+        logger.warn({ host: address.host, port: address.port }, `/__admin is open to anyone who can reach ${address.host}:${address.port} (reset, snapshot, state with secrets): set ADMIN_TOKEN to require Authorization: Bearer <ADMIN_TOKEN>`)
+      }
+    },
     close: async () => {
       scheduler.stop()
+      prepared.stop()
       await store.close()
     },
   }

@@ -122,7 +122,7 @@ describe('loading scenarios at run time', () => {
     expect(bad.status).toBe(400)
     expect(bad.body.error.issues.join('\n')).toMatch(/\$\.monato\.clients\[0\]\.id[\s\S]*\$\.monato\.clients\[0\]\.api_key/)
     const replaced = await box.http.post('/__admin/scenarios?replace=true').send({ fintoc: { organizations: [{ api_key: 'sk_test_only_one' }] } })
-    expect(replaced.body).toEqual({ loaded: true, replaced: true })
+    expect(replaced.body).toEqual({ loaded: true, replaced: true, already_loaded: false })
     // the default scenario is gone with the replace: its Monato client no longer exists
     const creds = await box.http.get(`/monato/v1/clients/${MONATO.clientId}/credentials`).set('x-api-key', MONATO.apiKey)
     expect(creds.status).toBe(401)

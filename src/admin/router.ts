@@ -7,7 +7,9 @@ import { type Faults, FaultRuleSchema } from '../core/faults.js'
 import type { Journal } from '../core/journal.js'
 import type { DeliveriesState, Webhooks } from '../core/webhooks.js'
 import { ScenarioError } from '../scenario/load.js'
+import { adminJsonBody } from './body.js'
 import { AdminError, parseAdminBody as parse } from './errors.js'
+import { maskedDelivery, maskedStateJson } from './mask-state.js'
 
 // The sandbox's own control API; each provider may add routes under /__admin/<provider>.
 
@@ -21,18 +23,21 @@ export interface AdminDeps {
   token?: string
   /** back to the loaded scenarios */
   reset(): Promise<void>
-  /** validates and loads one more scenario, or replaces them all */
-  loadScenario(json: unknown, replace: boolean): Promise<void>
+  /** validates and loads one more scenario (a no-op answering false when it is already loaded), or replaces them all */
+  loadScenario(json: unknown, replace: boolean): Promise<{ loaded: boolean }>
   journal: Journal
   faults: Faults
-  isState(value: unknown): boolean
+  /** the problems of a snapshot's `state`, by JSON path below `$.state` (none: it may replace the state) */
+  checkState(value: unknown): string[]
+  /** bytes: larger bodies are refused with 413 before they are parsed (ADMIN_BODY_LIMIT) */
+  bodyLimit: number
   /** after a snapshot restore: jobs for unfinished resources that have none */
   recoverJobs(): Promise<number>
 }
 
 const clockJson = (clock: Clock) => ({ mode: clock.mode(), now: new Date(clock.now()).toISOString() })
 
-export function createAdminRouter({ clock, scheduler, webhooks, store, providers, token, reset, isState, journal, loadScenario, faults, recoverJobs }: AdminDeps): Router {
+export function createAdminRouter({ clock, scheduler, webhooks, store, providers, token, reset, checkState, journal, loadScenario, faults, recoverJobs, bodyLimit }: AdminDeps): Router {
   const router = express.Router()
   if (token) {
     router.use((req, res, next) => {
@@ -41,8 +46,8 @@ export function createAdminRouter({ clock, scheduler, webhooks, store, providers
       next()
     })
   }
-  // large enough for a snapshot of 100k transfers with their idempotency records (~350 MB)
-  router.use(express.json({ limit: '1gb' }))
+  // snapshot restores included: a body past ADMIN_BODY_LIMIT is refused before it is read whole
+  router.use(adminJsonBody(bodyLimit))
 
   router.post('/reset', async (_req, res) => {
     await reset()
@@ -74,20 +79,25 @@ export function createAdminRouter({ clock, scheduler, webhooks, store, providers
 
   router.post('/scenarios', async (req, res) => {
     const replace = req.query.replace === 'true'
+    let outcome: { loaded: boolean }
     try {
-      await loadScenario(req.body, replace)
+      outcome = await loadScenario(req.body, replace)
     } catch (err) {
       if (err instanceof ScenarioError) throw new AdminError(400, 'invalid scenario', err.problems)
       throw err
     }
     scheduler.arm()
-    res.status(201).json({ loaded: true, replaced: replace })
+    // loading a loaded scenario again changes nothing
+    res.status(outcome.loaded ? 201 : 200).json({ loaded: true, replaced: replace, already_loaded: !outcome.loaded })
   })
 
   router.get('/state', (req, res) => {
     const provider = typeof req.query.provider === 'string' ? req.query.provider : undefined
     if (provider && !(provider in store.data)) throw new AdminError(404, `No provider ${provider}`)
-    res.json(provider ? store.data[provider] : store.data)
+    const value = provider ? store.data[provider] : store.data
+    // secrets (webhook secrets, tokens, client secrets, URL passwords) only when asked for; the snapshot keeps them
+    if (req.query.secrets === 'true') res.json(value)
+    else res.type('application/json').send(maskedStateJson(value))
   })
 
   router.get('/snapshot', (_req, res) => {
@@ -95,10 +105,14 @@ export function createAdminRouter({ clock, scheduler, webhooks, store, providers
   })
 
   router.post('/snapshot', async (req, res) => {
-    const body = req.body as { version?: unknown; state?: unknown }
-    if (body?.version !== 1 || !isState(body.state)) throw new AdminError(400, 'not a snapshot of this sandbox', ['$.version must be 1 and $.state must hold every slice (core, fintoc, monato)'])
+    const body: unknown = req.body
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new AdminError(400, 'not a snapshot of this sandbox', ['$: must be {"version": 1, "state": {…}}, as GET /__admin/snapshot answers'])
+    const { version, state } = body as { version?: unknown; state?: unknown }
+    // checked whole before anything is replaced: a hollow or malformed state would answer 500 on every call
+    const problems = [...(version === 1 ? [] : ['$.version: must be 1']), ...checkState(state)]
+    if (problems.length > 0) throw new AdminError(400, 'not a snapshot of this sandbox', problems)
     // the body was parsed for this request alone: no copy needed
-    await store.replace(body.state as Record<string, unknown>)
+    await store.replace(state as Record<string, unknown>)
     // a snapshot may hold unfinished resources without their jobs (hand-edited, or from an older version)
     await recoverJobs()
     scheduler.arm()
@@ -141,7 +155,7 @@ export function createAdminRouter({ clock, scheduler, webhooks, store, providers
       .reverse()
       .map((id) => log.deliveries[id]!)
       .filter((d) => (!q.provider || d.provider === q.provider) && (!q.event_type || d.eventType === q.event_type) && (!q.resource_id || d.resourceId === q.resource_id) && (!q.outcome || d.status === q.outcome))
-    res.json({ data: out.map(({ body, ...d }) => ({ ...d, payload: JSON.parse(body) })) })
+    res.json({ data: out.map(({ body, ...d }) => ({ ...maskedDelivery(d), payload: JSON.parse(body) })) })
   })
 
   router.post('/webhooks/deliveries/:id/redeliver', async (req, res) => {
@@ -150,7 +164,7 @@ export function createAdminRouter({ clock, scheduler, webhooks, store, providers
     // in manual mode the attempt is due now: run it before answering
     if (clock.mode() === 'manual') await scheduler.advance(0)
     const { body, ...rest } = (store.data.core as { webhooks: DeliveriesState }).webhooks.deliveries[d.id]!
-    res.json({ ...rest, payload: JSON.parse(body) })
+    res.json({ ...maskedDelivery(rest), payload: JSON.parse(body) })
   })
 
   router.use((req: Request, res: Response) => {

@@ -72,3 +72,7 @@ export class ApiError extends Error {
 }
 
 export const isApiError = (err: unknown): err is ApiError => err instanceof ApiError
+
+/** a refused body field, reported as the spec validation reports one (each provider's envelope names it) */
+export const invalidField = (field: string, message: string) =>
+  new ApiError('invalid_request', message, { param: field, issues: [{ location: 'body', field, problem: 'invalid', message }] })

@@ -7,8 +7,21 @@
 const MAX_INTERNED_LENGTH = 64
 const MAX_DEPTH = 64
 
+const alreadyShared = new WeakSet<object>()
+
+/** `root` holds only strings shared already (a prepared copy): shareStrings(root) has nothing to do */
+export function markShared(root: object): void {
+  alreadyShared.add(root)
+}
+
 /** replaces, in place, every short string value of `root` by the first equal one met */
 export function shareStrings(root: unknown): void {
+  if (root !== null && typeof root === 'object' && alreadyShared.has(root)) return
+  createStringSharer()(root)
+}
+
+/** shareStrings for a state read a part at a time: one map across the calls, so the parts share with each other */
+export function createStringSharer(): (root: unknown) => void {
   const seen = new Map<string, string>()
   // the first equal string met, or undefined when `v` is that first one (or too long to share)
   const earlier = (v: string): string | undefined => {
@@ -39,5 +52,7 @@ export function shareStrings(root: unknown): void {
       } else if (v !== null && typeof v === 'object') walk(v, depth + 1)
     }
   }
-  if (root !== null && typeof root === 'object') walk(root, 0)
+  return (root) => {
+    if (root !== null && typeof root === 'object') walk(root, 0)
+  }
 }

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { FinishedRequest } from './http/listener.js'
-import { maskHeaders, maskSecret } from './logger.js'
+import { maskHeaders, maskSecret, maskUrlPassword } from './logger.js'
 
 // The last N provider requests, for tests to see what their code sent. Bounded: the oldest entry
 // goes when a new one comes. Secrets are masked in headers and in bodies.
@@ -24,7 +24,11 @@ function maskBody(value: unknown, depth = 0): unknown {
   if (depth > 20 || value === null || typeof value !== 'object') return value
   if (Array.isArray(value)) return value.map((v) => maskBody(v, depth + 1))
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.has(k) && typeof v === 'string' ? maskSecret(v) : maskBody(v, depth + 1)]),
+    Object.entries(value).map(([k, v]) => [
+      k,
+      // a webhook receiver's URL may carry a password
+      typeof v === 'string' ? (SECRET_FIELDS.has(k) ? maskSecret(v) : k === 'url' ? maskUrlPassword(v) : v) : maskBody(v, depth + 1),
+    ]),
   )
 }
 

@@ -23,6 +23,20 @@ export function safeUrl(value: string): string {
   }
 }
 
+/** a URL for humans (control API views): its password, if any, masked; the rest kept so the receiver stays recognisable */
+export function maskUrlPassword(value: string): string {
+  // most URLs carry no userinfo: not parsed
+  if (!value.includes('@')) return value
+  try {
+    const u = new URL(value)
+    if (!u.password) return value
+    u.password = '****'
+    return u.toString()
+  } catch {
+    return value
+  }
+}
+
 const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'fintoc-jws-signature', 'cookie'])
 
 export function maskHeaders(headers: Record<string, unknown>): Record<string, unknown> {

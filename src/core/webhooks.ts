@@ -2,6 +2,8 @@ import type { Clock } from './clock.js'
 import type { IdGenerator } from './ids.js'
 import { type Logger, safeUrl } from './logger.js'
 import { parseRef, phasedRef } from './scheduler.js'
+import { createSemaphore } from './semaphore.js'
+import { drainBounded, withoutCredentials } from './webhook-http.js'
 
 // Outbound webhooks for every provider: a delivery is written with the event that causes it, each
 // attempt is a scheduled job, failures retry with exponential backoff on the sandbox clock, and
@@ -54,6 +56,8 @@ export interface WebhookSettings {
   firstRetryMs: number
   /** completed deliveries kept in the log */
   keep: number
+  /** attempts in flight at once; the others wait (1,000 endpoints × 20 events must not open 20,000 sockets) */
+  concurrency: number
 }
 
 export type Signer = (delivery: DeliveryRecord) => Record<string, string>
@@ -66,7 +70,7 @@ export interface DeliveryPolicy {
   onRefused?(delivery: DeliveryRecord): Promise<void>
 }
 
-type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{ status: number; arrayBuffer(): Promise<ArrayBuffer> }>
+type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; redirect: 'manual'; signal: AbortSignal }) => Promise<{ status: number; body: ReadableStream<Uint8Array> | null }>
 
 export function createWebhooks(deps: {
   clock: Clock
@@ -76,8 +80,11 @@ export function createWebhooks(deps: {
   settings: WebhookSettings
   state: () => DeliveriesState
   update: <R>(fn: (s: DeliveriesState, schedule: (ref: string, delayMs: number) => void) => R) => Promise<R>
+  /** why an attempt to this URL must not be sent (e.g. it points at the sandbox itself), or null */
+  refuse?: (url: string) => Promise<string | null>
 }) {
   const signers = new Map<string, Signer>()
+  const slots = createSemaphore(deps.settings.concurrency)
   const policies = new Map<string, DeliveryPolicy>()
   const iso = () => new Date(deps.clock.now()).toISOString()
 
@@ -92,6 +99,26 @@ export function createWebhooks(deps: {
         excess--
       } else i++
     }
+  }
+
+  /** one POST, at most `concurrency` at a time; the timeout starts once it has its slot */
+  async function send(d: DeliveryRecord): Promise<Pick<AttemptRecord, 'statusCode' | 'error' | 'durationMs'>> {
+    // signed once it has its slot: a signature's timestamp must not age in the queue
+    const signed = { 'content-type': 'application/json', 'user-agent': 'fintoc-monato-mock-webhooks', ...signers.get(d.provider)?.(d) }
+    const { url, headers } = withoutCredentials(d.url, signed)
+    const started = performance.now()
+    let statusCode: number | null = null
+    let error: string | null = null
+    try {
+      // a redirect is not followed: it is a failed attempt (it could lead anywhere, e.g. back into the sandbox)
+      const res = await deps.fetch(url, { method: 'POST', headers, body: d.body, redirect: 'manual', signal: AbortSignal.timeout(deps.settings.timeoutMs) })
+      statusCode = res.status
+      await drainBounded(res.body)
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } }
+      error = e.name === 'TimeoutError' ? `timeout after ${deps.settings.timeoutMs} ms` : (e.cause?.code ?? e.message)
+    }
+    return { statusCode, error, durationMs: Math.round(performance.now() - started) }
   }
 
   return {
@@ -119,19 +146,14 @@ export function createWebhooks(deps: {
       const d = deps.state().deliveries[id]
       if (d?.status !== 'pending') return
       if (before !== undefined && d.attempts.length !== before) return
-      const headers = { 'content-type': 'application/json', 'user-agent': 'fintoc-monato-mock-webhooks', ...signers.get(d.provider)?.(d) }
-      const started = performance.now()
-      let statusCode: number | null = null
-      let error: string | null = null
-      try {
-        const res = await deps.fetch(d.url, { method: 'POST', headers, body: d.body, signal: AbortSignal.timeout(deps.settings.timeoutMs) })
-        statusCode = res.status
-        await res.arrayBuffer().catch(() => undefined)
-      } catch (err) {
-        const e = err as Error & { cause?: { code?: string } }
-        error = e.name === 'TimeoutError' ? `timeout after ${deps.settings.timeoutMs} ms` : (e.cause?.code ?? e.message)
-      }
-      const durationMs = Math.round(performance.now() - started)
+      // checked at every attempt, not only at registration: a name may resolve differently by now
+      const refusal = await deps.refuse?.(d.url)
+      const result = refusal
+        ? { statusCode: null, error: refusal, durationMs: 0 }
+        : // a delivery dropped while it waited for a slot (a reset) is not sent
+          await slots.run(async () => (deps.state().deliveries[id] === d ? send(d) : undefined))
+      if (!result) return
+      const { statusCode, error, durationMs } = result
       const policy = policies.get(d.provider)
       const outcome = await deps.update((s, schedule) => {
         const current = s.deliveries[id]

@@ -66,6 +66,8 @@ export interface Provider<P = unknown> {
    * provider's own job type and the resource id the job names.
    */
   recover?(hasJob: (type: string, id: string) => boolean): Promise<number>
+  /** receiver URLs set by configuration, by setting name (e.g. FINTOC_WEBHOOK_URL): checked once the server listens */
+  configuredWebhookUrls?: Record<string, string | undefined>
 }
 
 /** What an update may do besides mutating its own state, written in the same store update. */
@@ -96,6 +98,8 @@ export interface ProviderDeps<S> {
   signWebhooks(signer: Signer): void
   /** how this provider's receivers may refuse a message, and what follows */
   webhookPolicy(policy: DeliveryPolicy): void
+  /** whether a receiver URL points at the sandbox itself (see core/self-address.ts): registrations refuse it */
+  isSelfUrl(url: string): Promise<boolean>
   env: NodeJS.ProcessEnv
 }
 
@@ -104,14 +108,33 @@ export interface ScenarioContext {
   clock: Clock
 }
 
+/** An id (or key) a scenario section declares: two equal ones, in one scenario or across loaded ones, are refused. */
+export interface DeclaredId {
+  /** what it is, as a message names it: `key`, `account id`, `CLABE`… (one namespace per kind) */
+  kind: string
+  value: string
+  /** JSON path within the section */
+  path: ReadonlyArray<PropertyKey>
+  /** never shown in messages (API keys) */
+  secret?: boolean
+  /** false: unique within one scenario only; a later scenario may redefine it */
+  acrossScenarios?: boolean
+  /** a later scenario naming the same value with the same `sameWhen` adds to that record (not a collision) */
+  sameWhen?: string
+}
+
 /** A provider module: everything the core needs to load, seed and mount it. */
 export interface ProviderModule<S = unknown, Section = unknown> {
   name: string
   /** spec file, relative to the package root */
   specFile: string
   initialState(): S
+  /** zod schema of this provider's slice of the state, checked before a snapshot restore */
+  stateSchema: z.ZodType<S>
   /** zod schema of this provider's section in scenario files */
   scenarioSchema: z.ZodType<Section>
+  /** every id the section declares, in document order */
+  scenarioIds(section: Section): DeclaredId[]
   applyScenario(state: S, section: Section, ctx: ScenarioContext): void
   create(deps: ProviderDeps<S>): Provider
 }

@@ -2,6 +2,10 @@ import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { FaultRuleSchema, type FaultRuleInput } from '../core/faults.js'
 import type { ProviderModule } from '../providers/types.js'
+import { jsonPath } from '../core/json-path.js'
+import { duplicateProblems, scenarioIds } from './ids.js'
+
+export { jsonPath }
 
 // Scenario files: one JSON document with a section per provider, validated with zod.
 
@@ -30,12 +34,18 @@ export const ScenarioSettingsSchema = z
   })
   .strict()
 
-export type Scenario = Record<string, unknown> & { $schema?: string; faults?: FaultRuleInput[]; settings?: z.infer<typeof ScenarioSettingsSchema> }
+export type Scenario = Record<string, unknown> & { $schema?: string; id?: string; faults?: FaultRuleInput[]; settings?: z.infer<typeof ScenarioSettingsSchema> }
 
 export function scenarioSchema(modules: ProviderModule[]) {
   return z
     .object({
       $schema: z.string().optional(),
+      id: z
+        .string()
+        .min(1)
+        .max(200)
+        .optional()
+        .describe('names the scenario: loading one with a loaded id again is a no-op (without an id, the same content is)'),
       description: z.string().optional(),
       faults: z.array(FaultRuleSchema).optional(),
       settings: ScenarioSettingsSchema.optional(),
@@ -44,17 +54,22 @@ export function scenarioSchema(modules: ProviderModule[]) {
     .strict()
 }
 
-/** JSON path of a zod issue, e.g. `$.monato.clients[0].api_key` */
-export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
-  return `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`
-}
+const sources = new WeakMap<Scenario, string>()
+
+/** where a parsed scenario came from (its file, or what parseScenario was told) */
+export const scenarioSource = (scenario: Scenario): string => sources.get(scenario) ?? 'scenario'
 
 export function parseScenario(modules: ProviderModule[], json: unknown, file: string): Scenario {
   const result = scenarioSchema(modules).safeParse(json)
   if (!result.success) {
     throw new ScenarioError(file, result.error.issues.map((i) => `${jsonPath(i.path)}: ${i.message}`))
   }
-  return result.data as Scenario
+  const scenario = result.data as Scenario
+  // an id named twice would merge, move or double records without a word
+  const duplicates = duplicateProblems(scenarioIds(modules, scenario))
+  if (duplicates.length > 0) throw new ScenarioError(file, duplicates)
+  sources.set(scenario, file)
+  return scenario
 }
 
 export async function readScenario(modules: ProviderModule[], file: string): Promise<Scenario> {

@@ -1,4 +1,5 @@
 import type { RequestListener, ServerResponse } from 'node:http'
+import { withoutCredentials } from '../../src/core/webhook-http.js'
 import type { DeliveriesState } from '../../src/core/webhooks.js'
 import type { Sandbox } from '../../src/sandbox.js'
 import type { SpecRecorder } from '../global-spec-record.js'
@@ -50,7 +51,7 @@ export function recordDeliveries(sandbox: () => Sandbox | undefined, write: Spec
     const sb = sandbox()
     if (typeof body === 'string' && sb) {
       const log = (sb.store.data.core as { webhooks?: DeliveriesState }).webhooks
-      const d = log?.order.map((id) => log.deliveries[id]).find((x) => x?.url === url && x.body === body)
+      const d = log?.order.map((id) => log.deliveries[id]).find((x) => x?.body === body && withoutCredentials(x.url, {}).url === url)
       if (!d) write({ kind: 'delivery', provider: 'unknown', eventType: 'unknown', url, body })
       else if (!seen.has(d.id)) {
         seen.add(d.id)

@@ -12,6 +12,8 @@ import { createWriteHandlers } from './handlers-write.js'
 import { createMoney, JOB_REVERSE, JOB_SETTLE, JOB_SETTLE_RETURN } from './money.js'
 import { DEFAULT_OUTCOME_RULES } from './outcomes.js'
 import { readSettings } from './settings.js'
+import { fintocScenarioIds } from './scenario-ids.js'
+import { fintocStateSchema } from './state-schema.js'
 import { applyFintocScenario, type FintocScenario, fintocScenarioSchema } from './scenario.js'
 import { type FintocState, initialFintocState } from './state.js'
 import { createVerifications, JOB_SETTLE_VERIFICATION } from './verifications.js'
@@ -25,9 +27,11 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
   name: 'fintoc',
   specFile: 'specs/fintoc.yaml',
   initialState: initialFintocState,
+  stateSchema: fintocStateSchema,
   scenarioSchema: fintocScenarioSchema,
+  scenarioIds: fintocScenarioIds,
   applyScenario: applyFintocScenario,
-  create({ state, ids, clock, env, onJob, signWebhooks }) {
+  create({ state, ids, clock, env, onJob, signWebhooks, isSelfUrl }) {
     const settings = readSettings(env)
     // scenario rules come first, so they can override the built-in ones
     const rules = () => [...state.data.outcomeRules, ...DEFAULT_OUTCOME_RULES]
@@ -50,11 +54,12 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
       idempotency: fintocIdempotency,
       formatError: formatFintocError,
       recover: createFintocRecovery(state, clock),
+      configuredWebhookUrls: { FINTOC_WEBHOOK_URL: settings.webhookUrl },
       handlers: {
         ...createReadHandlers(state),
         ...createMoneyHandlers(state, money),
         ...createWriteHandlers(state, createAccounts(ids, clock), verifications),
-        ...createWebhookEndpointHandlers(state, ids, clock),
+        ...createWebhookEndpointHandlers(state, ids, clock, isSelfUrl),
         ...createPaymentIntentHandlers(state, intents),
       },
     }

@@ -92,7 +92,7 @@ export type FintocScenario = z.infer<typeof fintocScenarioSchema>
 export function applyFintocScenario(state: FintocState, section: FintocScenario, { ids, clock }: ScenarioContext) {
   state.outcomeRules.push(...(section.outcome_rules ?? []))
   for (const org of section.organizations ?? []) {
-    // a key named twice (or in two scenario files) keeps its first organization
+    // a key scenarios name once (see scenario-ids.ts), but a request may have made its organization already
     const existing = state.keyIndex[hashKey(org.api_key)]
     const record = existing ? state.orgs[existing]! : provisionOrg(state, org.api_key, ids, clock, { holderName: org.holder_name, holderId: org.holder_id, currency: org.currency })
     for (const pem of org.jws_public_keys ?? []) if (!record.jwsPublicKeys.includes(pem)) record.jwsPublicKeys.push(pem)

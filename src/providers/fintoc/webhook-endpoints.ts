@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js'
-import { ApiError } from '../../core/errors.js'
+import { ApiError, invalidField } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
+import { SELF_URL_PROBLEM } from '../../core/self-address.js'
 import type { Handler, StateSlice } from '../types.js'
 import type { FintocPrincipal } from './auth.js'
 import { ownedBy } from './errors.js'
@@ -36,11 +37,21 @@ interface EndpointBody {
   disabled?: boolean
 }
 
-export function createWebhookEndpointHandlers(state: StateSlice<FintocState>, ids: IdGenerator, clock: Clock): Record<string, Handler<FintocPrincipal>> {
+export function createWebhookEndpointHandlers(
+  state: StateSlice<FintocState>,
+  ids: IdGenerator,
+  clock: Clock,
+  isSelfUrl: (url: string) => Promise<boolean>,
+): Record<string, Handler<FintocPrincipal>> {
   const owned = (s: FintocState, orgId: string, id: string) => ownedBy(s.webhookEndpoints[id], orgId, 'webhook_endpoint', id)
+  // deliveries there would drive the sandbox's own control API (another tenant's state) or loop into its APIs
+  const checkUrl = async (url: string | undefined) => {
+    if (url !== undefined && (await isSelfUrl(url))) throw invalidField('url', `url ${SELF_URL_PROBLEM}`)
+  }
   return {
     createWebhookEndpoint: async (ctx) => {
       const body = ctx.body as EndpointBody & { url: string; enabled_events: string[] }
+      await checkUrl(body.url)
       const e = await state.update((s) => {
         const record: WebhookEndpointRecord = {
           id: ids.prefixed('we'),
@@ -67,6 +78,7 @@ export function createWebhookEndpointHandlers(state: StateSlice<FintocState>, id
     },
     updateWebhookEndpoint: async (ctx) => {
       const body = ctx.body as EndpointBody
+      await checkUrl(body.url)
       const e = await state.update((s) => {
         const record = owned(s, ctx.principal.orgId, ctx.params.id!)
         const status = body.disabled !== undefined ? (body.disabled ? 'disabled' : 'enabled') : body.status

@@ -13,6 +13,8 @@ import { createInstrumentHandlers } from './instruments.js'
 import { readMonatoSettings } from './settings.js'
 import { createMonatoSigner, createWebhookHandlers } from './webhooks.js'
 import { createTransactions, DEFAULT_MONATO_RULES, JOB_REFUND, JOB_SETTLE, transactionJson } from './transactions.js'
+import { monatoScenarioIds } from './scenario-ids.js'
+import { monatoStateSchema } from './state-schema.js'
 import { applyMonatoScenario, type MonatoScenario, monatoScenarioSchema } from './scenario.js'
 import { initialMonatoState, type MonatoState } from './state.js'
 import { createMonatoRecovery } from './recover.js'
@@ -21,9 +23,11 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
   name: 'monato',
   specFile: 'specs/monato-fincore.yaml',
   initialState: initialMonatoState,
+  stateSchema: monatoStateSchema,
   scenarioSchema: monatoScenarioSchema,
+  scenarioIds: monatoScenarioIds,
   applyScenario: applyMonatoScenario,
-  create({ state, clock, ids, env, signWebhooks, webhookPolicy, onJob }) {
+  create({ state, clock, ids, env, signWebhooks, webhookPolicy, onJob, isSelfUrl }) {
     const settings = readMonatoSettings(env)
     signWebhooks(createMonatoSigner(state, settings.webhookToken))
     const credit = createCredits({ ids, clock, webhookUrl: settings.webhookUrl })
@@ -46,12 +50,13 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
       formatError: formatMonatoError,
       idempotency: monatoIdempotency(settings.idempotency),
       recover: createMonatoRecovery(state),
+      configuredWebhookUrls: { MONATO_WEBHOOK_URL: settings.webhookUrl },
       admin: createMonatoAdmin(state, moneyIn, transactions),
       handlers: {
         ...createAuthHandlers(state, clock, ids),
         ...createCatalogHandlers(state),
         ...createInstrumentHandlers(state, ids, clock, settings.clabeCheck),
-        ...createWebhookHandlers(state, ids, clock),
+        ...createWebhookHandlers(state, ids, clock, isSelfUrl),
         ...createTransactionReadHandlers(state),
         createMoneyOut: async (ctx) => {
           const t = await state.update((s, tools) => transactions.moneyOut(s, tools, (ctx.principal as MonatoPrincipal).clientId, ctx.body as Parameters<typeof transactions.moneyOut>[3]))

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { readEnv } from '../../core/env.js'
+import { hasCredentials } from '../../core/webhook-http.js'
 
 // Monato settings from the environment, checked when the provider is built.
 
@@ -12,6 +13,11 @@ const Settings = z.object({
   MONATO_IDEMPOTENCY_NAMESPACE: z.uuid().default('fb9e4ed2-ab8c-4ce3-9bec-4ae7008bfd43'),
   MONATO_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   MONATO_WEBHOOK_TOKEN: z.string().min(1).optional(),
+}).superRefine((d, ctx) => {
+  // both would be sent as Authorization: the URL's user and password could never reach the receiver
+  if (d.MONATO_WEBHOOK_TOKEN && d.MONATO_WEBHOOK_URL && hasCredentials(d.MONATO_WEBHOOK_URL)) {
+    ctx.addIssue({ code: 'custom', path: ['MONATO_WEBHOOK_URL'], message: 'must not contain credentials when MONATO_WEBHOOK_TOKEN is set (both would be the Authorization header)' })
+  }
 })
 
 export function readMonatoSettings(env: NodeJS.ProcessEnv) {

@@ -1,6 +1,8 @@
 import type { Clock } from '../../core/clock.js'
-import { ApiError } from '../../core/errors.js'
+import { ApiError, invalidField } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
+import { SELF_URL_PROBLEM } from '../../core/self-address.js'
+import { hasCredentials } from '../../core/webhook-http.js'
 import type { DeliveryRecord } from '../../core/webhooks.js'
 import type { Handler, StateSlice } from '../types.js'
 import type { MonatoPrincipal } from './auth.js'
@@ -46,7 +48,19 @@ interface CreateBody {
   webhook_type: WebhookRecord['type']
 }
 
-export function createWebhookHandlers(state: StateSlice<MonatoState>, ids: IdGenerator, clock: Clock): Record<string, Handler<MonatoPrincipal>> {
+/** a registration URL Monato can deliver to: not the sandbox itself, and no userinfo (the token already takes Authorization) */
+async function checkUrl(url: string | undefined, isSelfUrl: (url: string) => Promise<boolean>) {
+  if (url === undefined) return
+  if (hasCredentials(url)) throw invalidField('url', 'url must not contain credentials: deliveries carry the registration token as Authorization: Bearer')
+  if (await isSelfUrl(url)) throw invalidField('url', `url ${SELF_URL_PROBLEM}`)
+}
+
+export function createWebhookHandlers(
+  state: StateSlice<MonatoState>,
+  ids: IdGenerator,
+  clock: Clock,
+  isSelfUrl: (url: string) => Promise<boolean>,
+): Record<string, Handler<MonatoPrincipal>> {
   const owned = (s: MonatoState, clientId: string, id: string) => {
     const w = s.webhooks[id]
     if (w?.clientId !== clientId || w.deletedAt !== null) throw new ApiError('not_found', 'Webhook not found.')
@@ -56,6 +70,7 @@ export function createWebhookHandlers(state: StateSlice<MonatoState>, ids: IdGen
   const create: Handler<MonatoPrincipal> = async (ctx) => {
     const body = ctx.body as CreateBody
     if (body.client_id !== ctx.principal.clientId) throw new ApiError('forbidden', 'client_id does not match the authenticated client.')
+    await checkUrl(body.url, isSelfUrl)
     const w = await state.update((s) => {
       const client = s.clients[body.client_id]!
       const duplicate = client.webhookIds.map((id) => s.webhooks[id]!).find((x) => x.deletedAt === null && x.type === body.webhook_type && x.url === body.url)
@@ -81,6 +96,7 @@ export function createWebhookHandlers(state: StateSlice<MonatoState>, ids: IdGen
     },
     updateClientWebhook: async (ctx) => {
       const body = ctx.body as { url?: string; token?: string; webhook_status?: WebhookRecord['status'] }
+      await checkUrl(body.url, isSelfUrl)
       const w = await state.update((s) => {
         const record = owned(s, ctx.principal.clientId, ctx.params.id!)
         const status = body.webhook_status
