@@ -25,7 +25,6 @@ import { createMockGenerator } from './core/spec/mock.js'
 import { extractOperations } from './core/spec/operations.js'
 import { createValidators } from './core/spec/validate.js'
 import { createStore, type Store } from './core/store.js'
-import { readAcceptLoss } from './core/data-file-settings.js'
 import { fromRoot } from './paths.js'
 import { defaultModules } from './providers/index.js'
 import type { ErrorResponse, Provider, ProviderModule, StateSlice } from './providers/types.js'
@@ -129,7 +128,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     prepared.keep(state)
     await store.replace(state)
   }
-  const { store, restored, dropped } = await createStore(initial, config.dataFile, { acceptLoss: readAcceptLoss(env) })
+  const { store, restored, dropped } = await createStore(initial, config.dataFile, { acceptLoss: coreSettings.acceptDataLoss })
   if (dropped) {
     // a kill mid-append and a copy cut short look the same: never silent
     logger.warn(

@@ -118,6 +118,17 @@ describe('a log cut short or damaged', () => {
     expect(dropped).toMatchObject({ line: 5, reason: 'fails its checksum', afterSeq: 4 })
   })
 
+  it('DATA_FILE_ACCEPT_LOSS=true is read from the environment: the sandbox boots and its warning names what was dropped', async () => {
+    const file = await written(10)
+    const lines = (await readFile(logPathOf(file), 'utf8')).split('\n')
+    lines[4] = lines[4]!.replace(/"counter"\],5/, '"counter"],6')
+    await writeFile(logPathOf(file), lines.join('\n'))
+    await expect(makeSandboxOn(file)).rejects.toThrow(/line 5 \(byte \d+\) fails its checksum/)
+    const sb = await makeSandboxOn(file, { DATA_FILE_ACCEPT_LOSS: 'true' })
+    expect((sb.store.data as unknown as Doc).counter).toBe(4)
+    expect(sb.logs()).toMatch(/dropped \d+ bytes from line 5 \(fails its checksum\); the state is as of batch 4/)
+  })
+
   it('a missing batch (a gap in the sequence) is damage too', async () => {
     const file = await written(6)
     const lines = (await readFile(logPathOf(file), 'utf8')).split('\n')
@@ -157,16 +168,18 @@ describe('boot streams the file', () => {
   })
 })
 
+let sandboxFiles = 0
 /** a sandbox booted on a sandbox-shaped base plus the (cut) log of `file` */
-async function makeSandboxOn(file: string): Promise<TestSandbox> {
-  const sandboxFile = file.replace(/state\.json$/, 'sandbox.json')
+async function makeSandboxOn(file: string, env: Record<string, string> = {}): Promise<TestSandbox> {
+  // a file of its own per call: an earlier call may have left a damaged log behind
+  const sandboxFile = file.replace(/state\.json$/, `sandbox-${++sandboxFiles}.json`)
   const fresh = await makeSandbox({ env: { DATA_FILE: sandboxFile } })
   const shape = JSON.parse(JSON.stringify(fresh.store.data)) as Record<string, unknown>
   await fresh.close()
   // the store-level batches land beside the sandbox's own parts (counter, records): enough to count them
   writeBaseSync(sandboxFile, shape, 0)
   await writeFile(logPathOf(sandboxFile), await readFile(logPathOf(file)))
-  const sb = await makeSandbox({ env: { DATA_FILE: sandboxFile } })
+  const sb = await makeSandbox({ env: { DATA_FILE: sandboxFile, ...env } })
   open.push(sb)
   return sb
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createStore } from '../src/core/store.js'
-import { logPathOf, readDataFile, writeJsonSync } from '../src/core/store-file.js'
+import { logPathOf, readDataFile, writeBaseSync } from '../src/core/store-file.js'
 import { fintocError, makeSandbox } from './helpers/sandbox.js'
 
 describe('store', () => {
@@ -192,21 +192,27 @@ describe('the data file log', () => {
   })
 })
 
-describe('writeJsonSync (compaction)', () => {
-  it('writes exactly what JSON.stringify would, piece by piece', async () => {
+describe('writeBaseSync (compaction)', () => {
+  it('writes one JSON document, the state exactly as JSON.stringify has it, and reads back to the same state', async () => {
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'fmm-')), 'w.json')
     const value = {
       a: { b: { c: { d: [1, { e: 'ü🙂"\\' }] } }, skipped: undefined, n: null },
       list: [1, 2, { x: undefined }],
       big: Object.fromEntries(Array.from({ length: 30_000 }, (_, i) => [`k${i}`, { i, s: 'x'.repeat(40) }])),
-      ['__proto__']: { kept: true },
       empty: {},
+      '"quoted": key{': { '}': '{', ',': [] },
     }
     Object.defineProperty(value, '__proto__', { value: { kept: true }, enumerable: true })
-    const bytes = writeJsonSync(file, value)
+    const bytes = writeBaseSync(file, value, 7)
     const text = await readFile(file, 'utf8')
-    expect(text).toBe(JSON.stringify(value))
     expect(bytes).toBe(Buffer.byteLength(text))
+    const doc = JSON.parse(text)
+    expect(doc).toMatchObject({ format: 'fintoc-monato-mock', version: 2, seq: 7 })
+    expect(JSON.stringify(doc.state)).toBe(JSON.stringify(value))
+    // and the streaming reader builds the same state, a stored __proto__ key kept as plain data
+    const back = (await readDataFile(file)) as Record<string, unknown>
+    expect(JSON.stringify(back)).toBe(JSON.stringify(value))
+    expect(Object.hasOwn(back, '__proto__')).toBe(true)
   })
 })
 

@@ -28,6 +28,7 @@ const Settings = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(32),
   JOURNAL_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
   ADMIN_BODY_LIMIT: size.default(DEFAULT_ADMIN_BODY_LIMIT),
+  DATA_FILE_ACCEPT_LOSS: z.enum(['true', 'false', '1', '0']).default('false'),
 })
 
 export interface CoreSettings {
@@ -35,6 +36,8 @@ export interface CoreSettings {
   journalSize: number
   /** bytes: larger /__admin bodies are refused with 413 before they are read */
   adminBodyLimit: number
+  /** boot past a damaged DATA_FILE log by dropping its bad line and everything after it */
+  acceptDataLoss: boolean
 }
 
 export function readCoreSettings(env: NodeJS.ProcessEnv): CoreSettings {
@@ -43,5 +46,6 @@ export function readCoreSettings(env: NodeJS.ProcessEnv): CoreSettings {
     webhooks: { timeoutMs: d.WEBHOOK_TIMEOUT_MS, maxRetries: d.WEBHOOK_MAX_RETRIES, firstRetryMs: d.WEBHOOK_FIRST_RETRY_MS, keep: d.WEBHOOK_LOG_SIZE, concurrency: d.WEBHOOK_CONCURRENCY },
     journalSize: d.JOURNAL_SIZE,
     adminBodyLimit: d.ADMIN_BODY_LIMIT,
+    acceptDataLoss: d.DATA_FILE_ACCEPT_LOSS === 'true' || d.DATA_FILE_ACCEPT_LOSS === '1',
   }
 }

@@ -365,25 +365,3 @@ function writeLines(file: string, body: (emit: (text: string) => void) => void):
   }
   return written
 }
-
-/** JSON.stringify(value) into a file, key by key (kept for callers that want a plain JSON document) */
-export function writeJsonSync(file: string, value: unknown, depth = 3): number {
-  return writeLines(file, (emit) => {
-    const walk = (v: unknown, level: number) => {
-      if (level >= depth || !isPlainObject(v)) {
-        emit(JSON.stringify(v) ?? 'null')
-        return
-      }
-      emit('{')
-      let first = true
-      for (const [k, item] of Object.entries(v as object)) {
-        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue
-        emit(`${first ? '' : ','}${JSON.stringify(k)}:`)
-        first = false
-        walk(item, level + 1)
-      }
-      emit('}')
-    }
-    walk(value, 0)
-  })
-}

@@ -7,17 +7,12 @@ import { describe, expect, it } from 'vitest'
 import { seededRandom } from '../../src/core/ids.js'
 import { readDataFile } from '../../src/core/store-file.js'
 import { type RunningServer, startMain } from '../helpers/process.js'
+import { MONATO } from '../helpers/sandbox.js'
 
 // Kill -9 at random moments, again and again (mid-load, mid-delivery, mid-compaction): every acknowledged
 // transfer and money out must still reach a final status after an advance, and every delivery be attempted.
 
 const KEY = 'sk_test_chaos'
-const MONATO = {
-  clientId: 'c2d1d1e3-3340-4170-980e-e9269bbbc551',
-  apiKey: 'monato_sandbox_api_key_c2d1d1e3',
-  clientSecret: 'sandbox_client_secret_Ui9gx7AXq4mVbT2kLw8ZrN5cHj3YpD6sFe1GtK0oWu',
-  sourceInstrumentId: '709448c3-7cbf-454d-a87e-feb23801269a',
-}
 const ROUNDS = Number(process.env.CHAOS_ROUNDS ?? 12)
 const SEED = Number(process.env.CHAOS_SEED ?? 20261130)
 
