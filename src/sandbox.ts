@@ -128,7 +128,13 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     prepared.keep(state)
     await store.replace(state)
   }
-  const { store, restored, dropped } = await createStore(initial, config.dataFile, { acceptLoss: coreSettings.acceptDataLoss })
+  const { store, restored, dropped } = await createStore(initial, config.dataFile, {
+    acceptLoss: coreSettings.acceptDataLoss,
+    // one line when the disk starts refusing, one when it takes writes again: not one per request
+    onWriteFailure: (err) =>
+      logger.warn({ dataFile: config.dataFile, code: (err as { code?: string }).code }, `DATA_FILE ${config.dataFile}: a write failed (${(err as { code?: string }).code ?? (err as Error).message}); changes are refused with 503 until it works again`),
+    onWriteRecovered: () => logger.info({ dataFile: config.dataFile }, `DATA_FILE ${config.dataFile}: writes work again`),
+  })
   if (dropped) {
     // a kill mid-append and a copy cut short look the same: never silent
     logger.warn(
@@ -306,7 +312,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     close: async () => {
       scheduler.stop()
       prepared.stop()
-      await store.close()
+      // a disk that refuses the final compaction loses nothing: the log already holds every acknowledged change
+      await store.close().catch((err: unknown) => logger.warn({ dataFile: config.dataFile }, `DATA_FILE ${config.dataFile}: could not compact on stop (${(err as Error).message}); the log keeps every acknowledged change`))
     },
   }
 }

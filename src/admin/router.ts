@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express'
 import { z } from 'zod'
+import { isStorageError } from '../core/storage-error.js'
 import type { Clock } from '../core/clock.js'
 import type { Scheduler } from '../core/scheduler.js'
 import type { Store } from '../core/store.js'
@@ -172,6 +173,8 @@ export function createAdminRouter({ clock, scheduler, webhooks, store, providers
   })
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof AdminError) return void res.status(err.status).json({ error: { message: err.message, issues: err.issues } })
+    // the disk refused the change, which was taken back: a retry may succeed
+    if (isStorageError(err)) return void res.status(503).set('Retry-After', '1').json({ error: { message: err.message, issues: [] } })
     const status = (err as { status?: number }).status
     if (status && status < 500) return void res.status(status).json({ error: { message: (err as Error).message, issues: [] } })
     res.status(500).json({ error: { message: 'An unexpected error occurred', issues: [] } })

@@ -14,6 +14,8 @@ export type ErrorKind =
   | 'precondition'
   | 'rate_limited'
   | 'unavailable'
+  /** the data file refused a write (see storage-error.ts) */
+  | 'storage_unavailable'
   | 'internal'
 
 export interface FieldIssue {
@@ -52,6 +54,7 @@ export const defaultStatus: Record<ErrorKind, number> = {
   precondition: 400,
   rate_limited: 429,
   unavailable: 503,
+  storage_unavailable: 503,
   internal: 500,
 }
 

@@ -50,6 +50,9 @@ export const declaresIdempotency = (operation: Operation) =>
 
 export function createIdempotency(deps: { clock: Clock; update: <R>(fn: (s: IdempotencyState) => R, options?: { durable?: boolean }) => Promise<R> }) {
   const sweep = createSweep(1000)
+  // claims whose request is running in this process: a stored claim without a response that is not here was
+  // left by a crash or by a write the disk refused, nothing was answered from it, and it may be claimed again
+  const running = new Set<string>()
   return async function begin(policy: IdempotencyPolicy, input: {
     operation: Operation
     method: string
@@ -70,7 +73,7 @@ export function createIdempotency(deps: { clock: Clock; update: <R>(fn: (s: Idem
     // check and claim in one update: of two concurrent first requests, exactly one gets to run
     const outcome = await deps.update((s) => {
       const existing = s.records[id]
-      if (existing && existing.expiresAt > now) {
+      if (existing && existing.expiresAt > now && (existing.response || running.has(id))) {
         if (existing.fingerprint !== fingerprint) throw policy.mismatch()
         if (!existing.response) throw policy.inProgress()
         return existing.response
@@ -81,19 +84,43 @@ export function createIdempotency(deps: { clock: Clock; update: <R>(fn: (s: Idem
       // the claim need not reach the disk first: the completion (or abandon) write that follows carries it
     }, { durable: false })
     if (outcome) return { kind: 'replay', response: outcome }
+    running.add(id)
+    const store = (response: StoredResponse) =>
+      deps.update((s) => {
+        const r = s.records[id]
+        if (r) r.response = response
+      })
     return {
       kind: 'first',
-      complete: (response) =>
-        deps.update((s) => {
-          const r = s.records[id]
-          if (r) r.response = response
-        }),
-      abandon: () =>
-        deps.update((s) => {
+      complete: async (response) => {
+        try {
+          await store(response)
+          running.delete(id)
+        } catch {
+          // the operation itself is on disk: a retry must not run it again, so the claim stays running while
+          // the response is stored again in the background (the disk may take a while to recover)
+          retry(() => store(response), () => running.delete(id))
+        }
+      },
+      abandon: async () => {
+        running.delete(id)
+        await deps.update((s) => {
           delete s.records[id]
-        }),
+        }).catch(() => undefined)
+      },
     }
   }
+}
+
+const RETRY_MS = 1000
+const RETRY_FOR_MS = 10 * 60 * 1000
+
+/** retries `attempt` every second for up to ten minutes of wall time, then calls `done` either way */
+function retry(attempt: () => Promise<unknown>, done: () => void, since = Date.now()): void {
+  const timer = setTimeout(() => {
+    attempt().then(done, () => (Date.now() - since < RETRY_FOR_MS ? retry(attempt, done, since) : done()))
+  }, RETRY_MS)
+  timer.unref()
 }
 
 export type IdempotencyBegin = ReturnType<typeof createIdempotency>

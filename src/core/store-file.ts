@@ -1,5 +1,6 @@
 import { closeSync, createReadStream, existsSync, openSync, readSync, writeSync } from 'node:fs'
-import { appendFile, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { appendFile, mkdir, open, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises'
+import { basename, dirname, join, resolve as resolvePath } from 'node:path'
 import { crc32 } from 'node:zlib'
 import type { Adapter } from 'lowdb'
 import { applyChanges, type Change, type ChangeSet } from './store-track.js'
@@ -232,6 +233,31 @@ function parseLogLine(line: Line, seq: number, legacyBase: boolean): { seq: numb
   }
 }
 
+/**
+ * Boot refuses a data file it could not write to, in one line, instead of answering 500s (or accepting
+ * changes it cannot keep) once requests arrive. A missing folder is created.
+ */
+export async function checkWritable(file: string): Promise<void> {
+  const dir = dirname(resolvePath(file))
+  const fix = `make it writable by uid ${process.getuid?.() ?? '?'}, or point DATA_FILE at a folder that is`
+  try {
+    await mkdir(dir, { recursive: true })
+    const probe = join(dir, `.${basename(file)}.probe-${process.pid}`)
+    await writeFile(probe, '')
+    await unlink(probe)
+  } catch (err) {
+    fail(file, `the folder ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); ${fix}`)
+  }
+  for (const path of [file, logPathOf(file)]) {
+    if (!existsSync(path)) continue
+    try {
+      await (await open(path, 'r+')).close()
+    } catch (err) {
+      fail(path, `the file is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); ${fix}`)
+    }
+  }
+}
+
 /** A lowdb adapter over the data file and its log: each write appends what changed since the last one. */
 export class AppendLogAdapter<T> implements Adapter<T> {
   private logBytes = 0
@@ -253,6 +279,7 @@ export class AppendLogAdapter<T> implements Adapter<T> {
   ) {}
 
   async read(): Promise<T | null> {
+    await checkWritable(this.file)
     const result = await readData<T>(this.file, this.options)
     this.seq = result.seq
     this.dropped = result.dropped
@@ -273,14 +300,9 @@ export class AppendLogAdapter<T> implements Adapter<T> {
     const changes = this.changes.take(data)
     const limit = Math.min(MAX_LOG_BYTES, Math.max(MIN_COMPACT_BYTES, COMPACT_RATIO * this.baseBytes))
     if (this.compactNext || this.logBytes > limit) {
+      // a failed compaction leaves the old base and log as they were; the store takes the changes back
+      await this.compact(data)
       this.compactNext = false
-      try {
-        await this.compact(data)
-      } catch (err) {
-        // the changes just taken are only in the state now: the next write must rewrite it whole
-        this.compactNext = true
-        throw err
-      }
       return
     }
     if (changes.length === 0) return
@@ -290,8 +312,10 @@ export class AppendLogAdapter<T> implements Adapter<T> {
       // opened per write: a store that is never closed leaves no file handle behind
       await appendFile(logPathOf(this.file), line)
     } catch (err) {
-      // these changes are gone from the change set: only a whole rewrite can bring the file back in line
-      this.compactNext = true
+      // a full disk may have taken part of the line: cut it off, or the next line would be glued to it
+      await truncate(logPathOf(this.file), this.logBytes).catch((cut: NodeJS.ErrnoException) => {
+        if (cut.code !== 'ENOENT') this.compactNext = true
+      })
       throw err
     }
     this.seq++
@@ -300,14 +324,25 @@ export class AppendLogAdapter<T> implements Adapter<T> {
 
   private async compact(data: T): Promise<void> {
     const tmp = `${this.file}.tmp`
-    // written now, synchronously and in pieces: the file is one consistent moment of the state, and
-    // no single string of the whole state is ever built (100k transfers are ~250 MB of JSON)
-    const bytes = writeBaseSync(tmp, data, this.seq)
-    await rename(tmp, this.file)
-    // the base now holds everything up to `seq`; a crash before this truncate skips those lines at boot
-    await writeFile(logPathOf(this.file), '')
+    let bytes: number
+    try {
+      // written now, synchronously and in pieces: the file is one consistent moment of the state, and
+      // no single string of the whole state is ever built (100k transfers are ~250 MB of JSON)
+      bytes = writeBaseSync(tmp, data, this.seq)
+      await rename(tmp, this.file)
+    } catch (err) {
+      // a half-written copy must not keep the space a full disk needs to recover
+      await unlink(tmp).catch(() => undefined)
+      throw err
+    }
     this.baseBytes = bytes
-    this.logBytes = 0
+    // the base now holds everything up to `seq`; lines up to it are skipped at boot, so a failed truncate costs only bytes
+    try {
+      await writeFile(logPathOf(this.file), '')
+      this.logBytes = 0
+    } catch {
+      this.logBytes = existsSync(logPathOf(this.file)) ? (await stat(logPathOf(this.file)).catch(() => ({ size: this.logBytes }))).size : 0
+    }
   }
 }
 

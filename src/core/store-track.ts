@@ -37,6 +37,12 @@ export class ChangeSet {
   }
 
   /** every marked path (an ancestor covers its descendants) with its current value in `root` */
+  /** forgets every marked path (the state was rolled back to what the disk holds) */
+  clear(): void {
+    this.paths = new Map()
+    this.arrayHits = new Map()
+  }
+
   take(root: unknown): Change[] {
     const changes: Change[] = []
     for (const [, path] of this.paths) {
@@ -94,11 +100,39 @@ export function applyChanges(root: Record<string, unknown>, changes: Iterable<Ch
   }
 }
 
+/** How to take back one update's writes: each write's previous value, undone newest first. */
+export class UndoLog {
+  private entries: Array<{ target: object; key: string; had: boolean; value: unknown }> = []
+
+  get empty(): boolean {
+    return this.entries.length === 0
+  }
+
+  record(target: object, key: string): void {
+    // writing past an array's end grows its length without a write of its own: keep the old length too
+    if (Array.isArray(target) && key !== 'length' && Number(key) >= target.length) this.record(target, 'length')
+    const had = Object.hasOwn(target, key)
+    this.entries.push({ target, key, had, value: had ? (target as Record<string, unknown>)[key] : undefined })
+  }
+
+  rollback(): void {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const { target, key, had, value } = this.entries[i]!
+      // defined, not assigned, only where assigning would not make a plain key (`__proto__`); an array's length is assigned
+      if (had && key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true })
+      else if (had) (target as Record<string, unknown>)[key] = value
+      else delete (target as Record<string, unknown>)[key]
+    }
+    this.entries = []
+  }
+}
+
 /**
- * A view of `root` whose writes are recorded in `changes`. One view per update: its proxies are
- * cached by target so identity checks inside the update still hold.
+ * A view of `root` whose writes are recorded in `changes` (and in `undo`, so a write the disk refuses can
+ * be taken back). One view per update: its proxies are cached by target so identity checks inside the
+ * update still hold.
  */
-export function trackedView<T extends object>(root: T, changes: ChangeSet): { view: T; unwrap: <V>(v: V) => V } {
+export function trackedView<T extends object>(root: T, changes: ChangeSet, undo?: UndoLog): { view: T; unwrap: <V>(v: V) => V } {
   const proxies = new WeakMap<object, object>()
   const targets = new WeakMap<object, object>()
 
@@ -129,15 +163,24 @@ export function trackedView<T extends object>(root: T, changes: ChangeSet): { vi
         return wrap(value, [...path, key])
       },
       set(t, key, value) {
-        if (typeof key === 'string') changes.mark([...path, key], t)
+        if (typeof key === 'string') {
+          undo?.record(t, key)
+          changes.mark([...path, key], t)
+        }
         return Reflect.set(t, key, unwrap(value))
       },
       deleteProperty(t, key) {
-        if (typeof key === 'string') changes.mark([...path, key], t)
+        if (typeof key === 'string') {
+          undo?.record(t, key)
+          changes.mark([...path, key], t)
+        }
         return Reflect.deleteProperty(t, key)
       },
       defineProperty(t, key, descriptor) {
-        if (typeof key === 'string') changes.mark([...path, key], t)
+        if (typeof key === 'string') {
+          undo?.record(t, key)
+          changes.mark([...path, key], t)
+        }
         return Reflect.defineProperty(t, key, 'value' in descriptor ? { ...descriptor, value: unwrap(descriptor.value) } : descriptor)
       },
     })

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http'
 import express from 'express'
 import type { Provider, RequestContext } from '../../providers/types.js'
 import { ApiError, isApiError } from '../errors.js'
+import { isStorageError } from '../storage-error.js'
 import type { Faults } from '../faults.js'
 import { type Begin, IDEMPOTENCY_HEADER, type IdempotencyBegin, type StoredResponse } from '../idempotency.js'
 import type { Logger } from '../logger.js'
@@ -63,6 +64,8 @@ export function mountProvider({ provider, operations, validators, generate, idem
     const method = req.method ?? 'GET'
     let stored: Begin = { kind: 'none' }
     let response: Reply
+    // the disk refused the change and it was taken back: the key must stay free for the retry
+    let refused = false
     try {
       const found = match(method, path)
       if (found.kind === 'not_found') throw new ApiError('route_not_found', `Unrecognized request URL (${method}: ${path})`)
@@ -100,9 +103,10 @@ export function mountProvider({ provider, operations, validators, generate, idem
       response = await run(call, { operation, params }, principal, rawBody)
     } catch (err) {
       response = errorResponse(err, call, state)
+      refused = isStorageError(err)
     }
     const out = serialise(response)
-    if (stored.kind === 'first') await stored.complete(out)
+    if (stored.kind === 'first') await (refused ? stored.abandon() : stored.complete(out))
     send(res, out)
   }
 

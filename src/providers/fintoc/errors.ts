@@ -9,6 +9,7 @@ const TYPE: Partial<Record<ErrorKind, string>> = {
   unauthenticated: 'authentication_error',
   rate_limited: 'api_error',
   unavailable: 'institution_error',
+  storage_unavailable: 'api_error',
   internal: 'api_error',
 }
 
@@ -26,6 +27,7 @@ const CODE: Record<ErrorKind, string> = {
   precondition: 'invalid_request',
   rate_limited: 'rate_limit_exceeded',
   unavailable: 'institution_unavailable',
+  storage_unavailable: 'service_unavailable',
   internal: 'internal_server_error',
 }
 

@@ -18,6 +18,7 @@ const GRPC: Record<ErrorKind, [number, string]> = {
   precondition: [9, 'FAILED_PRECONDITION'],
   rate_limited: [8, 'RESOURCE_EXHAUSTED'],
   unavailable: [14, 'UNAVAILABLE'],
+  storage_unavailable: [14, 'UNAVAILABLE'],
   internal: [13, 'INTERNAL'],
 }
 
