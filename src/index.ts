@@ -1,8 +1,9 @@
-import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { DEFAULT_SCENARIO, loadConfig } from './config.js'
 import { createClock } from './core/clock.js'
+import { createHardenedServer } from './core/http/server-limits.js'
 import { createLogger } from './core/logger.js'
+import { readServerSettings } from './core/settings.js'
 import type { DeliveriesState, DeliveryRecord } from './core/webhooks.js'
 import { defaultModules } from './providers/index.js'
 import { createSandbox, resolveScenarioPath } from './sandbox.js'
@@ -44,9 +45,10 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
     entries.map((e, i) => (typeof e === 'string' ? readScenario(defaultModules, resolveScenarioPath(e)) : parseScenario(defaultModules, e, `scenario #${i + 1}`))),
   )
   const clock = createClock(config.clock)
+  // read before the sandbox exists: a bad value leaves nothing open
+  const serverSettings = readServerSettings({ ...options.env })
   const sandbox = await createSandbox({ config, clock, scenarios, logger: createLogger(config.logLevel), env: { ...options.env } })
-  const server = createServer(sandbox.app)
-  server.on('clientError', sandbox.onClientError)
+  const server = createHardenedServer({ app: sandbox.app, onClientError: sandbox.onClientError, logger: sandbox.logger, settings: serverSettings })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(config.port, host, () => resolve())

@@ -1,6 +1,7 @@
-import { createServer } from 'node:http'
-import { ConfigError, loadConfig } from './config.js'
+import { loadConfig } from './config.js'
+import { createHardenedServer, isAcceptError } from './core/http/server-limits.js'
 import { createLogger, stdoutDestination } from './core/logger.js'
+import { readServerSettings } from './core/settings.js'
 import { createSandbox } from './sandbox.js'
 import { ScenarioError } from './scenario/load.js'
 
@@ -15,11 +16,13 @@ function fail(message: string): never {
 
 async function main() {
   let config: ReturnType<typeof loadConfig>
+  let serverSettings: ReturnType<typeof readServerSettings>
   try {
     config = loadConfig(process.env, process.argv.slice(2))
+    // read before the sandbox exists: a bad value leaves nothing open or written
+    serverSettings = readServerSettings(process.env)
   } catch (err) {
-    if (err instanceof ConfigError) fail(err.message)
-    throw err
+    fail((err as Error).message)
   }
   const out = stdoutDestination()
   // whatever way the process ends, the queued log lines go out first
@@ -30,9 +33,10 @@ async function main() {
     fail(`cannot start: ${(err as Error).message}`)
   })
 
-  const server = createServer(sandbox.app)
-  server.on('clientError', sandbox.onClientError)
+  const server = createHardenedServer({ app: sandbox.app, onClientError: sandbox.onClientError, logger, settings: serverSettings })
   server.on('error', (err: NodeJS.ErrnoException) => {
+    // logged by the server itself; it keeps listening
+    if (isAcceptError(err)) return
     fail(err.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use` : err.message)
   })
   server.listen(config.port, config.host, async () => {

@@ -49,3 +49,40 @@ export function readCoreSettings(env: NodeJS.ProcessEnv): CoreSettings {
     acceptDataLoss: d.DATA_FILE_ACCEPT_LOSS === 'true' || d.DATA_FILE_ACCEPT_LOSS === '1',
   }
 }
+
+const ms = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
+
+// the HTTP server's own limits: read by main.ts and startSandbox, which create the server
+const ServerSettingsSchema = z
+  .object({
+    MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).optional(),
+    HEADERS_TIMEOUT_MS: ms(100, 600_000).default(10_000),
+    REQUEST_TIMEOUT_MS: ms(100, 3_600_000).default(120_000),
+    KEEP_ALIVE_TIMEOUT_MS: ms(100, 600_000).default(5_000),
+    WEBHOOK_CONCURRENCY: Settings.shape.WEBHOOK_CONCURRENCY,
+  })
+  .refine((s) => s.HEADERS_TIMEOUT_MS <= s.REQUEST_TIMEOUT_MS, { path: ['HEADERS_TIMEOUT_MS'], message: 'must not exceed REQUEST_TIMEOUT_MS' })
+
+export interface ServerSettings {
+  /** an explicit cap on open client connections; unset: derived from the open-file limit */
+  maxConnections: number | undefined
+  /** a connection that has not sent a whole request head by then is closed (silent sockets included) */
+  headersTimeoutMs: number
+  /** a request whose body has not fully arrived by then is closed */
+  requestTimeoutMs: number
+  /** an idle keep-alive connection is closed after this */
+  keepAliveTimeoutMs: number
+  /** descriptors the deliveries may hold at once: part of the reserve */
+  webhookConcurrency: number
+}
+
+export function readServerSettings(env: NodeJS.ProcessEnv): ServerSettings {
+  const d = readEnv(ServerSettingsSchema, env)
+  return {
+    maxConnections: d.MAX_CONNECTIONS,
+    headersTimeoutMs: d.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: d.REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: d.KEEP_ALIVE_TIMEOUT_MS,
+    webhookConcurrency: d.WEBHOOK_CONCURRENCY,
+  }
+}

@@ -242,6 +242,10 @@ export async function checkWritable(file: string): Promise<void> {
   const fix = `make it writable by uid ${process.getuid?.() ?? '?'}, or point DATA_FILE at a folder that is`
   try {
     await mkdir(dir, { recursive: true })
+  } catch (err) {
+    fail(file, `the folder ${dir} does not exist and could not be created (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); create it, or point DATA_FILE at a folder that exists`)
+  }
+  try {
     const probe = join(dir, `.${basename(file)}.probe-${process.pid}`)
     await writeFile(probe, '')
     await unlink(probe)

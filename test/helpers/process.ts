@@ -12,8 +12,10 @@ export interface RunningServer {
   exited: Promise<number | null>
 }
 
-export function spawnMain(env: Record<string, string>, args: string[] = []) {
-  const child = spawn(process.execPath, ['--import', 'tsx', fromRoot('src/main.ts'), ...args], {
+/** `wrapper` runs the server through a command that execs its arguments, e.g. `['prlimit', '--nofile=256:256', '--']` */
+export function spawnMain(env: Record<string, string>, args: string[] = [], wrapper: string[] = []) {
+  const [command, ...rest] = [...wrapper, process.execPath, '--import', 'tsx', fromRoot('src/main.ts'), ...args]
+  const child = spawn(command!, rest, {
     cwd: fromRoot(),
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,8 +37,8 @@ export function spawnMain(env: Record<string, string>, args: string[] = []) {
   return { child, stdout: () => out, stderr: () => err, exited }
 }
 
-export async function startMain(env: Record<string, string> = {}): Promise<RunningServer> {
-  const p = spawnMain(env)
+export async function startMain(env: Record<string, string> = {}, wrapper: string[] = []): Promise<RunningServer> {
+  const p = spawnMain(env, [], wrapper)
   const deadline = Date.now() + 20_000
   while (Date.now() < deadline) {
     const m = /listening on (http:\/\/[^"\s]+)/.exec(p.stdout())
