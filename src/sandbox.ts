@@ -10,6 +10,7 @@ import { mountProvider } from './core/http/mount.js'
 import { createIds, type IdGenerator } from './core/ids.js'
 import type { ApiError } from './core/errors.js'
 import { createFaults } from './core/faults.js'
+import { type CoreRecords, forgetResources } from './core/forget.js'
 import { createClientErrorHandler } from './core/http/client-error.js'
 import { createJournal } from './core/journal.js'
 import { createIdempotency, type IdempotencyState, initialIdempotencyState } from './core/idempotency.js'
@@ -200,6 +201,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
             schedule: (type, ref, delayMs) => scheduler.schedule(core(state), `${m.name}.${type}`, ref, delayMs),
             deliver: (input) =>
               webhooks.enqueue(core(state).webhooks, (ref, delayMs) => scheduler.schedule(core(state), JOB_WEBHOOK_ATTEMPT, ref, delayMs), m.name, input),
+            forget: (gone) => forgetResources(state.core as CoreRecords, m.name, gone),
           }),
         options),
     }

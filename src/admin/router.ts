@@ -10,7 +10,8 @@ import type { DeliveriesState, Webhooks } from '../core/webhooks.js'
 import { ScenarioError } from '../scenario/load.js'
 import { adminJsonBody } from './body.js'
 import { AdminError, parseAdminBody as parse } from './errors.js'
-import { maskedDelivery, maskedStateJson } from './mask-state.js'
+import { maskedDelivery } from './mask-state.js'
+import { stateHandler } from './state-route.js'
 
 // The sandbox's own control API; each provider may add routes under /__admin/<provider>.
 
@@ -92,14 +93,7 @@ export function createAdminRouter({ clock, scheduler, webhooks, store, providers
     res.status(outcome.loaded ? 201 : 200).json({ loaded: true, replaced: replace, already_loaded: !outcome.loaded })
   })
 
-  router.get('/state', (req, res) => {
-    const provider = typeof req.query.provider === 'string' ? req.query.provider : undefined
-    if (provider && !(provider in store.data)) throw new AdminError(404, `No provider ${provider}`)
-    const value = provider ? store.data[provider] : store.data
-    // secrets (webhook secrets, tokens, client secrets, URL passwords) only when asked for; the snapshot keeps them
-    if (req.query.secrets === 'true') res.json(value)
-    else res.type('application/json').send(maskedStateJson(value))
-  })
+  router.get('/state', stateHandler(() => store.data))
 
   router.get('/snapshot', (_req, res) => {
     res.json({ version: 1, clock: clockJson(clock), state: store.data })

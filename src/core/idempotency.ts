@@ -45,6 +45,10 @@ export type Begin =
   | { kind: 'replay'; response: StoredResponse }
   | { kind: 'first'; complete(response: StoredResponse): Promise<void>; abandon(): Promise<void> }
 
+/** a record's id: the scope the key belongs to, then the key */
+const recordId = (scope: string, key: string) => `${scope}\u0000${key}`
+export const scopeOfRecord = (id: string): string => id.slice(0, id.indexOf('\u0000'))
+
 export const declaresIdempotency = (operation: Operation) =>
   operation.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === IDEMPOTENCY_HEADER)
 
@@ -64,7 +68,7 @@ export function createIdempotency(deps: { clock: Clock; update: <R>(fn: (s: Idem
     const { key } = input
     if (key === undefined || !declaresIdempotency(input.operation)) return { kind: 'none' }
     policy.checkKey?.(key, input.operation, input.rawBody, input.principal)
-    const id = `${policy.scope(input.principal)}\u0000${key}`
+    const id = recordId(policy.scope(input.principal), key)
     const fingerprint = createHash('sha256')
       .update(`${input.method} ${input.path}\n`)
       .update(input.rawBody ?? Buffer.alloc(0))

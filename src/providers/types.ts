@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.js'
 import type { ApiError } from '../core/errors.js'
 import type { IdempotencyPolicy } from '../core/idempotency.js'
 import type { DeliveryInput, DeliveryPolicy, Signer } from '../core/webhooks.js'
+import type { Gone } from '../core/forget.js'
 import type { IdGenerator } from '../core/ids.js'
 import type { Logger } from '../core/logger.js'
 import type { Operation } from '../core/spec/operations.js'
@@ -76,6 +77,12 @@ export interface UpdateTools {
   schedule(type: string, ref: string, delayMs: number): void
   /** queues a webhook delivery, written with the event that causes it */
   deliver(input: DeliveryInput): void
+  /**
+   * After this update deleted resources: drops what the core keeps about them, in the same update. Jobs of this
+   * provider whose ref names one of `ids`, this provider's webhook deliveries whose event, resource or endpoint is
+   * one of `ids`, and idempotency records of the `scopes` (IdempotencyPolicy.scope). Answers how many went.
+   */
+  forget?(gone: Gone): number
 }
 
 /** The provider's slice of the store. */

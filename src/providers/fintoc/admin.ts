@@ -1,12 +1,10 @@
 import express, { type Router } from 'express'
 import { z } from 'zod'
 import { AdminError, parseAdminBody } from '../../admin/errors.js'
-import type { Clock } from '../../core/clock.js'
 import { isApiError } from '../../core/errors.js'
-import type { IdGenerator } from '../../core/ids.js'
 import type { StateSlice } from '../types.js'
 import { ACCOUNT_TRANSITIONS, transitionAccount } from './accounts.js'
-import { orgForKey } from './auth.js'
+import type { OrgFor } from './auth.js'
 import { readPublicKey } from './jws.js'
 import type { Money } from './money.js'
 import { type createVerifications, verificationJson } from './verifications.js'
@@ -33,8 +31,7 @@ const PayBody = z
 
 export function createFintocAdmin(
   state: StateSlice<FintocState>,
-  ids: IdGenerator,
-  clock: Clock,
+  orgFor: OrgFor,
   intents: ReturnType<typeof createPaymentIntents>,
   money: Money,
   verifications: ReturnType<typeof createVerifications>,
@@ -49,7 +46,7 @@ export function createFintocAdmin(
     } catch (err) {
       throw new AdminError(400, 'invalid request body', [`$.public_key: ${(err as Error).message}`])
     }
-    const orgId = await orgForKey(state, body.api_key, ids, clock)
+    const orgId = await orgFor(body.api_key)
     const count = await state.update((s) => {
       const org = s.orgs[orgId]!
       if (!org.jwsPublicKeys.includes(body.public_key)) org.jwsPublicKeys.push(body.public_key)

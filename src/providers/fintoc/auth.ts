@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.js'
 import { ApiError } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
 import { maskSecret } from '../../core/logger.js'
-import type { AuthInput, StateSlice } from '../types.js'
+import type { AuthInput } from '../types.js'
 import type { JwsGuard } from './jws-guard.js'
 import { allocateNumber } from './numbers.js'
 import type { FintocState, OrgRecord } from './state.js'
@@ -40,6 +40,8 @@ export interface OrgOptions {
   holderName?: string
   holderId?: string
   currency?: 'MXN' | 'CLP'
+  /** made on the fly by a key's first request: freed once idle (scenario organizations never are) */
+  auto?: boolean
 }
 
 export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, clock: Clock, options: OrgOptions = {}): OrgRecord {
@@ -58,6 +60,7 @@ export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, 
     webhookEndpointIds: [],
     paymentIntentIds: [],
     jwsPublicKeys: [],
+    ...(options.auto ? { auto: true as const } : {}),
   }
   const entityId = ids.prefixed('ent')
   const accountId = ids.prefixed('acc')
@@ -97,13 +100,10 @@ export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, 
   return org
 }
 
-/** the organization of a key, created on first use */
-export function orgForKey(state: StateSlice<FintocState>, key: string, ids: IdGenerator, clock: Clock, hash = hashKey(key)): string | Promise<string> {
-  // the check runs again inside the update: two first requests with one key make one organization
-  return state.data.keyIndex[hash] ?? state.update((s) => s.keyIndex[hash] ?? provisionOrg(s, key, ids, clock).id)
-}
+/** the organization of a key, made on its first use (see org-lifetime.ts) */
+export type OrgFor = (key: string, hash?: string) => string | Promise<string>
 
-export function createFintocAuth(state: StateSlice<FintocState>, ids: IdGenerator, clock: Clock, jws: JwsGuard) {
+export function createFintocAuth(orgFor: OrgFor, jws: JwsGuard) {
   // a client sends the same key on every request: hash it once (bounded, for many-key test suites)
   const hashes = new Map<string, string>()
   const hashOf = (key: string): string => {
@@ -116,7 +116,7 @@ export function createFintocAuth(state: StateSlice<FintocState>, ids: IdGenerato
   }
   return async function authenticate({ headers, operation, rawBody }: AuthInput): Promise<FintocPrincipal> {
     const key = readApiKey(headers)
-    const orgId = await orgForKey(state, key, ids, clock, hashOf(key))
+    const orgId = await orgFor(key, hashOf(key))
     if (jws.requiredFor(operation)) await jws.verify(orgId, headers, rawBody)
     return { orgId, mode: 'test' }
   }

@@ -22,6 +22,7 @@ import { createPaymentIntentHandlers } from './handlers-payment-intents.js'
 import { createPaymentIntents, JOB_EXPIRE, JOB_RESOLVE } from './payment-intents.js'
 import { createWidgetRoutes } from './widget.js'
 import { createFintocRecovery } from './recover.js'
+import { createOrgLifetime } from './org-lifetime.js'
 
 export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
   name: 'fintoc',
@@ -31,8 +32,9 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
   scenarioSchema: fintocScenarioSchema,
   scenarioIds: fintocScenarioIds,
   applyScenario: applyFintocScenario,
-  create({ state, ids, clock, env, onJob, signWebhooks, isSelfUrl }) {
+  create({ state, ids, clock, env, logger, onJob, signWebhooks, isSelfUrl }) {
     const settings = readSettings(env)
+    const orgs = createOrgLifetime({ state, ids, clock, logger, idleTtlMs: settings.orgIdleTtlMs, maxAutoOrgs: settings.maxAutoOrgs })
     // scenario rules come first, so they can override the built-in ones
     const rules = () => [...state.data.outcomeRules, ...DEFAULT_OUTCOME_RULES]
     const emit = createEvents(ids, clock, settings)
@@ -48,8 +50,8 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
     onJob(JOB_SETTLE_RETURN, (ref) => state.update((s, tools) => money.settleReturn(s, tools, ref)))
     const provider: Provider<FintocPrincipal> = {
       name: 'fintoc',
-      authenticate: createFintocAuth(state, ids, clock, createJwsGuard(state, settings)),
-      admin: createFintocAdmin(state, ids, clock, intents, money, verifications),
+      authenticate: createFintocAuth(orgs.orgFor, createJwsGuard(state, settings)),
+      admin: createFintocAdmin(state, orgs.orgFor, intents, money, verifications),
       pages: { path: '/widget', router: createWidgetRoutes(state, intents) },
       idempotency: fintocIdempotency,
       formatError: formatFintocError,

@@ -95,6 +95,8 @@ export function applyFintocScenario(state: FintocState, section: FintocScenario,
     // a key scenarios name once (see scenario-ids.ts), but a request may have made its organization already
     const existing = state.keyIndex[hashKey(org.api_key)]
     const record = existing ? state.orgs[existing]! : provisionOrg(state, org.api_key, ids, clock, { holderName: org.holder_name, holderId: org.holder_id, currency: org.currency })
+    // declared now: a scenario's organization is never freed, even one a request made first
+    if (record.auto) delete record.auto
     for (const pem of org.jws_public_keys ?? []) if (!record.jwsPublicKeys.includes(pem)) record.jwsPublicKeys.push(pem)
     const accounts = createAccounts(ids, clock)
     const rootId = record.accountIds[0]!

@@ -5,12 +5,22 @@ import { readPublicKey } from './jws.js'
 
 // Fintoc settings from the environment, checked when the provider is built.
 
+/** a count or duration from the environment, 0 included (0 turns the bound off) */
+const wholeNumber = (unit: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number of ${unit} (0: no limit)`)
+    .transform(Number)
+    .pipe(z.number().max(Number.MAX_SAFE_INTEGER, 'is too large'))
+
 const Settings = z.object({
   FINTOC_SETTLE_DELAY_MS: z.coerce.number().int().min(0).default(1000),
   FINTOC_JWS: z.enum(['enforce', 'off']).default('enforce'),
   FINTOC_JWS_PUBLIC_KEY: z.string().optional(),
   FINTOC_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   FINTOC_WEBHOOK_SECRET: z.string().min(1).optional(),
+  FINTOC_ORG_IDLE_TTL_MS: wholeNumber('milliseconds').default(24 * 60 * 60 * 1000),
+  FINTOC_MAX_AUTO_ORGS: wholeNumber('organizations').default(50_000),
 })
 
 export interface FintocSettings {
@@ -21,6 +31,10 @@ export interface FintocSettings {
   /** receives every event of every organization */
   webhookUrl?: string
   webhookSecret?: string
+  /** wall-clock ms an organization made on the fly may stay unused before it is freed (0: never) */
+  orgIdleTtlMs: number
+  /** organizations made on the fly kept at most; one more frees the least recently used (0: no cap) */
+  maxAutoOrgs: number
 }
 
 export function readSettings(env: NodeJS.ProcessEnv): FintocSettings {
@@ -41,5 +55,7 @@ export function readSettings(env: NodeJS.ProcessEnv): FintocSettings {
     globalJwsKey,
     webhookUrl: d.FINTOC_WEBHOOK_URL,
     webhookSecret: d.FINTOC_WEBHOOK_SECRET,
+    orgIdleTtlMs: d.FINTOC_ORG_IDLE_TTL_MS,
+    maxAutoOrgs: d.FINTOC_MAX_AUTO_ORGS,
   }
 }

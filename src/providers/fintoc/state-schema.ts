@@ -26,6 +26,7 @@ const org = z.object({
   paymentIntentIds: ids,
   jwsPublicKeys: z.array(z.string()),
   inboundSeq: z.number().int().min(0).optional(),
+  auto: z.literal(true).optional(),
 })
 
 const entity = z.object({ id, orgId: id, holder_name: z.string(), holder_id: z.string(), is_root: z.boolean() })

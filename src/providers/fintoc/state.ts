@@ -22,6 +22,8 @@ export interface OrgRecord {
   jwsPublicKeys: string[]
   /** the last reference_id given to a simulated inbound transfer (absent in older snapshots: 0) */
   inboundSeq?: number
+  /** made on the fly by a key's first request (not declared in a scenario): freed once idle (see org-lifetime.ts) */
+  auto?: true
 }
 
 export interface EntityRecord {
