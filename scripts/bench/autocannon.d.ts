@@ -22,6 +22,10 @@ declare module 'autocannon' {
     amount?: number
     timeout?: number
     pipelining?: number
+    /** requests per second over all connections */
+    overallRate?: number
+    /** ms between samples; also how soon `stop()` takes effect */
+    sampleInt?: number
     requests?: Request[]
   }
 

@@ -15,16 +15,28 @@ export interface BenchOptions {
   /** the small stored state of the DATA_FILE comparison (1,000) */
   smallTransfers: number
   clock: 'real' | 'manual'
+  /** Fintoc transfers pending settlement when the 10-year advance runs (10,000, also in a quick run) */
+  advanceItems: number
+  /** Fintoc transfers in the data file the boot row starts on (100,000, also in a quick run) */
+  bootTransfers: number
+  /** boots measured on that file */
+  bootRuns: number
+  /** the phases to run (default: all) */
+  only: Phase[]
   sandboxLogLevel: string
   prismLogLevel: string
   build: boolean
   out: string
 }
 
+export const PHASES = ['cold', 'ceiling', 'prism', 'sandbox', 'stored', 'advance', 'boot'] as const
+export type Phase = (typeof PHASES)[number]
+
 export const USAGE = `npm run bench -- [--quick] [--connections N] [--duration S] [--warmup S] [--rounds N] [--cold-runs N]
-  [--transfers N] [--small-transfers N] [--clock real|manual] [--log-level L] [--prism-log-level L] [--no-build] [--out FILE]
+  [--transfers N] [--small-transfers N] [--advance-items N] [--boot-transfers N] [--boot-runs N] [--clock real|manual]
+  [--log-level L] [--prism-log-level L] [--only ${PHASES.join(',')}] [--no-build] [--out FILE]
 env: BENCH_CONNECTIONS, BENCH_DURATION, BENCH_WARMUP, BENCH_ROUNDS, BENCH_COLD_RUNS, BENCH_TRANSFERS, BENCH_SMALL_TRANSFERS,
-     BENCH_CLOCK, BENCH_LOG_LEVEL, BENCH_PRISM_LOG_LEVEL, BENCH_OUT`
+     BENCH_ADVANCE_ITEMS, BENCH_BOOT_TRANSFERS, BENCH_BOOT_RUNS, BENCH_ONLY, BENCH_CLOCK, BENCH_LOG_LEVEL, BENCH_PRISM_LOG_LEVEL, BENCH_OUT`
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
@@ -41,6 +53,10 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
       'cold-runs': { type: 'string' },
       transfers: { type: 'string' },
       'small-transfers': { type: 'string' },
+      'advance-items': { type: 'string' },
+      'boot-transfers': { type: 'string' },
+      'boot-runs': { type: 'string' },
+      only: { type: 'string' },
       clock: { type: 'string' },
       'log-level': { type: 'string' },
       'prism-log-level': { type: 'string' },
@@ -69,6 +85,9 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     if (!LEVELS.includes(l)) throw new Error(`${name} must be one of ${LEVELS.join(', ')}`)
     return l
   }
+  const only = (values.only ?? env.BENCH_ONLY ?? PHASES.join(',')).split(',').map((x) => x.trim()).filter(Boolean)
+  const unknown = only.filter((x) => !(PHASES as readonly string[]).includes(x))
+  if (unknown.length || only.length === 0) throw new Error(`--only takes phases among ${PHASES.join(', ')}; got ${unknown.join(', ') || 'none'}`)
   return {
     quick,
     connections: Math.round(num('connections', 'BENCH_CONNECTIONS', 50, 10, 1)),
@@ -79,6 +98,10 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     bigTransfers: Math.round(num('transfers', 'BENCH_TRANSFERS', 100_000, 2_000, 1)),
     smallTransfers: Math.round(num('small-transfers', 'BENCH_SMALL_TRANSFERS', 1_000, 200, 1)),
     clock,
+    advanceItems: Math.round(num('advance-items', 'BENCH_ADVANCE_ITEMS', 10_000, 10_000, 1)),
+    bootTransfers: Math.round(num('boot-transfers', 'BENCH_BOOT_TRANSFERS', 100_000, 100_000, 1)),
+    bootRuns: Math.round(num('boot-runs', 'BENCH_BOOT_RUNS', 3, 1, 1)),
+    only: only as Phase[],
     sandboxLogLevel: level(values['log-level'] ?? env.BENCH_LOG_LEVEL, 'info', '--log-level'),
     prismLogLevel: level(values['prism-log-level'] ?? env.BENCH_PRISM_LOG_LEVEL, 'info', '--prism-log-level'),
     build: values['no-build'] !== true,

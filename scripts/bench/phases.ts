@@ -67,7 +67,7 @@ async function settleRss(pid: number, afterRestoreMb: number, maxMs = 45_000): P
   return { rssMb: last, waitedMs: performance.now() - t0 }
 }
 
-async function rootAccountId(origin: string, prefix: string): Promise<string> {
+export async function rootAccountId(origin: string, prefix: string): Promise<string> {
   const [account] = await expectJson<Array<{ id: string }>>('GET', `${origin}${prefix}/v2/accounts`, undefined, { authorization: FINTOC_KEY })
   if (!account) throw new Error('the bench organization has no account')
   return account.id

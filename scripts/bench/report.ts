@@ -133,6 +133,26 @@ export function renderReport(c: Collector, checks: Check[], cold: ColdStart | un
       1,
     ),
   )
+  if (c.advances.length) {
+    out.push('', 'Advance over due items (POST /__admin/clock/advance {"ms": 10 years}, manual clock, transfers all due at one instant; GET /fintoc/v2/accounts from 10 connections before and during it):')
+    out.push(
+      table(
+        ['server', 'items', 'jobs run', 'advance s', 'RSS before MB', 'peak RSS MB', 'GET idle p50/p99 ms', 'GET during p50/p99/max ms', 'GETs during', 'failed'],
+        c.advances.map((a) => [a.label, fmt(a.items), fmt(a.ran), fmt(a.advanceMs / 1000, 2), fmt(a.rssBeforeMb), fmt(a.peakRssMb), `${fmt(a.idle.p50Ms)} / ${fmt(a.idle.p99Ms)}`, `${fmt(a.during.p50Ms)} / ${fmt(a.during.p99Ms)} / ${fmt(a.during.maxMs)}`, fmt(a.during.requests), fmt(a.during.failed)]),
+        1,
+      ),
+    )
+  }
+  if (c.boots.length) {
+    out.push('', `Boot from a DATA_FILE (node ${SANDBOX_ARGS.join(' ')}, spawn → first 2xx on /health; peak = VmHWM then):`)
+    out.push(
+      table(
+        ['server', 'transfers', 'file MB', 'boot ms (median)', 'boot ms (runs)', 'peak RSS MB (max)', 'RSS 1 s later MB'],
+        c.boots.map((b) => [b.label, fmt(b.transfers), fmt(b.fileBytes / 1e6, 1), fmt(median(b.bootMs)), b.bootMs.map((x) => fmt(x)).join(', '), fmt(Math.max(...b.peakRssMb)), b.idleRssMb.map((x) => fmt(x)).join(', ')]),
+        1,
+      ),
+    )
+  }
   if (cold) {
     const list = (xs: number[]) => xs.map((x) => fmt(x)).join(', ')
     out.push(

@@ -28,9 +28,50 @@ export interface ProcessFacts {
   rssAfterRestoreMb?: number
 }
 
+/** latency of the GET requests sent while something else ran on the server */
+export interface Latency {
+  requests: number
+  p50Ms: number
+  p99Ms: number
+  maxMs: number
+  /** answers that were not 2xx, and requests that got no answer */
+  failed: number
+}
+
+/** POST /__admin/clock/advance over a manual clock with many jobs due, while clients keep calling the API */
+export interface AdvanceFacts {
+  label: string
+  /** Fintoc transfers pending settlement before the advance */
+  items: number
+  advancedMs: number
+  /** jobs the advance reported it ran */
+  ran: number
+  advanceMs: number
+  rssBeforeMb: number
+  /** sampled every 100 ms during the advance */
+  peakRssMb: number
+  /** the same GET load on the same server just before the advance */
+  idle: Latency
+  during: Latency
+}
+
+/** a sandbox started on a large DATA_FILE: spawn → first 2xx on /health */
+export interface BootFacts {
+  label: string
+  transfers: number
+  fileBytes: number
+  bootMs: number[]
+  /** VmHWM once /health answered: the boot's own peak */
+  peakRssMb: number[]
+  /** RSS a second after /health answered */
+  idleRssMb: number[]
+}
+
 export interface Collector {
   rows: Row[]
   processes: ProcessFacts[]
+  advances: AdvanceFacts[]
+  boots: BootFacts[]
   errors: string[]
   log: (message: string) => void
 }

@@ -10,8 +10,9 @@ export const ROOT = path.resolve(import.meta.dirname, '../..')
 /** the sandbox runs as shipped: `node <flags of npm start> dist/main.js` (the image sets the same flags in NODE_OPTIONS) */
 export const SANDBOX_ARGS: string[] = (() => {
   const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
-  const words = start.split(/\s+/)
-  if (words[0] !== 'node' || words.at(-1) !== 'dist/main.js') throw new Error(`bench: npm start is not "node [flags] dist/main.js": ${start}`)
+  // `exec node …` (the shell hands its pid to node, so signals reach it) is the same command
+  const words = start.split(/\s+/).filter((w, i) => !(i === 0 && w === 'exec'))
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/main.js') throw new Error(`bench: npm start is not "[exec] node [flags] dist/main.js": ${start}`)
   return words.slice(1)
 })()
 

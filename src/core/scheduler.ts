@@ -1,6 +1,9 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Clock } from './clock.js'
 import type { Logger } from './logger.js'
 import { MinHeap } from './min-heap.js'
+import { isStorageError } from './storage-error.js'
+import { createStorageRetry, type RetrySettings } from './storage-retry.js'
 
 // Work that falls due later on the sandbox clock (settlements, retries, expiries). Jobs live in the
 // state, so a job is written in the same update as the change that schedules it and survives restarts.
@@ -24,6 +27,9 @@ export interface JobsState {
 export const initialJobsState = (): JobsState => ({ jobs: {}, nextJobId: 1 })
 
 export type JobRunner = (job: Job) => Promise<void>
+
+/** most jobs run at once, and between two yields to the event loop: a long advance leaves room for requests */
+export const JOB_BATCH = 256
 
 /**
  * A job ref may carry the phase its resource was in when the job was scheduled, `<id>@<phase>`: a runner
@@ -55,12 +61,24 @@ export function createScheduler(deps: {
   jobs: () => JobsState
   /** removes these jobs, each only while it is still the stored object (a reset may have replaced them) */
   remove: (jobs: Job[]) => Promise<void>
+  /** backoff of jobs the disk refused (default 1 s doubling to 30 s, wall clock) */
+  storageRetry?: RetrySettings
 }): Scheduler {
   const runners = new Map<string, JobRunner>()
   let timer: NodeJS.Timeout | undefined
   let running: Promise<number> | undefined
   // jobs whose runner is under way: still stored (a crash must not lose them), no longer due
   const underWay = new Set<Job>()
+  // jobs the disk refused: still stored, out of the index until their retry timer puts them back
+  const retry = createStorageRetry<Job>({
+    logger: deps.logger,
+    ...(deps.storageRetry ? { settings: deps.storageRetry } : {}),
+    retry: (jobs) => {
+      const h = index()
+      for (const job of jobs) h.push(job)
+      scheduler.arm()
+    },
+  })
 
   // an in-memory index over the stored job objects; rebuilt whenever the state object is replaced
   // (boot, reset, snapshot restore), and entries whose job is no longer stored are skipped when met
@@ -81,7 +99,7 @@ export function createScheduler(deps: {
     const h = index()
     const stored = deps.jobs().jobs
     for (let top = h.peek(); top; top = h.peek()) {
-      if (stored[top.id] === top && !underWay.has(top)) return top
+      if (stored[top.id] === top && !underWay.has(top) && !retry.has(top)) return top
       h.pop()
     }
     return undefined
@@ -91,37 +109,58 @@ export function createScheduler(deps: {
     return job && job.dueAt <= limit ? job : undefined
   }
 
-  async function runJob(job: Job) {
+  /** `refused`: the disk refused a write of its runner; any other failure is logged and the job is done */
+  async function runJob(job: Job): Promise<{ refused?: unknown }> {
     const run = runners.get(job.type)
     if (!run) {
       deps.logger.warn({ job }, 'no runner for job type; dropped')
-      return
+      return {}
     }
     try {
       await run(job)
     } catch (err) {
+      if (isStorageError(err)) return { refused: err }
       deps.logger.error({ err, job }, 'job failed')
     }
+    return {}
   }
 
-  /** runs a batch, then removes its jobs from the state in one update */
+  /** runs a batch, then removes its finished jobs from the state in one update; jobs the disk refused wait for a retry */
   async function runBatch(batch: Job[]) {
-    for (const job of batch) underWay.add(job)
     try {
-      await Promise.all(batch.map(runJob))
-      await deps.remove(batch)
-    } catch (err) {
-      // the jobs stay stored and run again on the next boot; their runners are idempotent
-      deps.logger.error({ err }, 'could not remove finished jobs')
+      const outcomes = await Promise.all(batch.map(runJob))
+      const refused = batch.filter((_, i) => outcomes[i]!.refused !== undefined)
+      let cause = outcomes.find((o) => o.refused !== undefined)?.refused
+      const finished = batch.filter((_, i) => outcomes[i]!.refused === undefined)
+      let saved = false
+      if (finished.length) {
+        try {
+          await deps.remove(finished)
+          saved = true
+        } catch (err) {
+          if (isStorageError(err)) {
+            // still stored: they run again (runners are idempotent) and leave once the disk takes their removal
+            refused.push(...finished)
+            cause ??= err
+          } else {
+            // the jobs stay stored and run again on the next boot; their runners are idempotent
+            deps.logger.error({ err }, 'could not remove finished jobs')
+          }
+        }
+      }
+      if (refused.length) retry.wait(refused, cause)
+      else if (saved) retry.succeeded()
     } finally {
       for (const job of batch) underWay.delete(job)
     }
   }
 
   /**
-   * Runs jobs due by `limit`. Jobs due at the same instant run concurrently, so a slow webhook
-   * receiver does not hold up the others; with `wait` false (real clock) nothing is awaited at all,
-   * and everything already due runs as one batch (under load the timer must not fall behind).
+   * Runs jobs due by `limit`, at most JOB_BATCH at once, yielding to the event loop between batches so that
+   * requests are served during a long advance. Jobs due at the same instant run concurrently (a slow webhook
+   * receiver does not hold up the others), split into batches in due order when there are more. With `wait`
+   * false (real clock) no batch is awaited, and a batch takes jobs of any instant already due (the timer must
+   * not fall behind).
    */
   async function runUntil(limit: number, moveClock: boolean, wait = true): Promise<number> {
     let count = 0
@@ -129,13 +168,15 @@ export function createScheduler(deps: {
       if (moveClock && job.dueAt > deps.clock.now()) deps.clock.set(job.dueAt)
       const until = wait ? job.dueAt : limit
       const batch: Job[] = []
-      for (let j = first(); j && j.dueAt <= until; j = first()) {
+      for (let j = first(); j && j.dueAt <= until && batch.length < JOB_BATCH; j = first()) {
         batch.push(j)
+        underWay.add(j)
         index().pop()
       }
       count += batch.length
       const done = runBatch(batch)
       if (wait) await done
+      if (next(limit)) await nextTurn()
     }
     return count
   }
@@ -193,6 +234,7 @@ export function createScheduler(deps: {
     stop() {
       if (timer) clearTimeout(timer)
       timer = undefined
+      retry.stop()
     },
   }
   return scheduler
