@@ -1,45 +1,23 @@
 import type { AddressInfo } from 'node:net'
-import { DEFAULT_SCENARIO, loadConfig } from './config.js'
+import type { DeliveryWithPayload, RunningSandbox, StartOptions } from './api-types.js'
+import { type Config, DEFAULT_SCENARIO, loadConfig } from './config.js'
 import { createClock } from './core/clock.js'
 import { createHardenedServer } from './core/http/server-limits.js'
 import { createLogger } from './core/logger.js'
 import { readServerSettings } from './core/settings.js'
-import type { DeliveriesState, DeliveryRecord } from './core/webhooks.js'
+import type { DeliveriesState, DeliveryRecord as StoredDelivery } from './core/webhooks.js'
 import { defaultModules } from './providers/index.js'
 import { createSandbox, resolveScenarioPath } from './sandbox.js'
-import { parseScenario, readScenario, type Scenario } from './scenario/load.js'
+import { parseScenario, readScenario } from './scenario/load.js'
 
 // The programmatic API: start a sandbox inside a test process, e.g. in Vitest's beforeAll.
 
-export interface StartOptions {
-  /** 0 (the default) picks a free port */
-  port?: number
-  host?: string
-  /** scenario file paths and/or scenario objects; defaults to the embedded default scenario */
-  scenario?: string | Scenario | Array<string | Scenario>
-  clock?: 'real' | 'manual'
-  /** provider settings, e.g. { FINTOC_JWS: 'off', FINTOC_SETTLE_DELAY_MS: '0' } */
-  env?: Record<string, string>
-  logLevel?: string
-}
-
-export interface RunningSandbox {
-  url: string
-  fintocUrl: string
-  monatoUrl: string
-  adminUrl: string
-  reset(): Promise<void>
-  /** moves the sandbox clock, running everything that falls due */
-  advance(ms: number): Promise<void>
-  deliveries(): DeliveryRecord[]
-  /** resolves with the first delivery matching `predicate` whose attempt succeeded */
-  waitForWebhook(predicate: (d: DeliveryRecord & { payload: unknown }) => boolean, timeoutMs?: number): Promise<DeliveryRecord & { payload: unknown }>
-  close(): Promise<void>
-}
-
 export async function startSandbox(options: StartOptions = {}): Promise<RunningSandbox> {
   const host = options.host ?? '127.0.0.1'
-  const config = loadConfig({ PORT: String(options.port ?? 0), HOST: host, CLOCK: options.clock ?? 'real', LOG_LEVEL: options.logLevel ?? 'silent' })
+  // typed as the configuration's unions: a public option value it would refuse is a compile error
+  const clockMode: Config['clock'] = options.clock ?? 'real'
+  const logLevel: Config['logLevel'] = options.logLevel ?? 'silent'
+  const config = loadConfig({ PORT: String(options.port ?? 0), HOST: host, CLOCK: clockMode, LOG_LEVEL: logLevel })
   const entries = options.scenario === undefined ? [DEFAULT_SCENARIO] : Array.isArray(options.scenario) ? options.scenario : [options.scenario]
   const scenarios = await Promise.all(
     entries.map((e, i) => (typeof e === 'string' ? readScenario(defaultModules, resolveScenarioPath(e)) : parseScenario(defaultModules, e, `scenario #${i + 1}`))),
@@ -62,7 +40,8 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
   const url = `http://${host}:${port}`
   const log = () => (sandbox.store.data.core as { webhooks: DeliveriesState }).webhooks
 
-  const withPayload = (d: DeliveryRecord) => ({ ...d, payload: JSON.parse(d.body) as unknown })
+  // typed as the public record: a field the stored record loses or retypes is a compile error here
+  const withPayload = (d: StoredDelivery): DeliveryWithPayload => ({ ...d, payload: JSON.parse(d.body) as unknown })
   return {
     url,
     fintocUrl: `${url}/fintoc`,
@@ -99,5 +78,4 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
   }
 }
 
-export type { DeliveryRecord } from './core/webhooks.js'
-export type { Scenario } from './scenario/load.js'
+export type { ClockMode, DeliveryAttempt, DeliveryRecord, DeliveryWithPayload, LogLevel, RunningSandbox, Scenario, StartOptions } from './api-types.js'

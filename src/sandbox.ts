@@ -30,6 +30,7 @@ import { fromRoot } from './paths.js'
 import { defaultModules } from './providers/index.js'
 import type { ErrorResponse, Provider, ProviderModule, StateSlice } from './providers/types.js'
 import { parseScenario, readScenario, type Scenario } from './scenario/load.js'
+import { settingsEnv } from './scenario/settings-env.js'
 import { createPreparedState } from './scenario/prepared.js'
 import { createScenarioRegistry } from './scenario/registry.js'
 
@@ -72,6 +73,8 @@ export interface Sandbox {
    */
   listening(address: SelfAddress): Promise<void>
   close(): Promise<void>
+  /** the state came from DATA_FILE: the scenarios were not applied to it */
+  restored: boolean
 }
 
 export const VERSION: string = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')).version
@@ -95,11 +98,12 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const registry = createScenarioRegistry(modules)
   for (const scenario of scenarios0) if (registry.check(scenario)) registry.add(scenario)
   // scenario settings (later files win) under explicit env vars of the same name
-  const fromScenarios: Record<string, string> = {}
-  for (const sc of scenarios0) for (const [k, v] of Object.entries(sc.settings ?? {})) if (v !== undefined) fromScenarios[k] = String(v)
   const givenEnv = options.env ?? process.env
-  const env: NodeJS.ProcessEnv = { ...fromScenarios, ...Object.fromEntries(Object.entries(givenEnv).filter(([, v]) => v !== undefined && v !== '')) }
-  const clock = options.clock ?? createClock(givenEnv.CLOCK ? config.clock : ((fromScenarios.CLOCK as 'real' | 'manual' | undefined) ?? config.clock))
+  const env = settingsEnv(scenarios0, givenEnv)
+  // a --clock flag or a CLOCK env var wins over a scenario's CLOCK
+  const clock = options.clock ?? createClock(config.given.clock || givenEnv.CLOCK ? config.clock : ((env.CLOCK as 'real' | 'manual' | undefined) ?? config.clock))
+  // POST /__admin/reset returns to it, whatever /__admin/clock/set chose since
+  const bootClockMode = clock.mode()
   const ids = options.ids ?? createIds(clock.now)
   const coreSettings = readCoreSettings(env)
 
@@ -252,6 +256,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
         // a state restored from DATA_FILE was never seeded here: it is, once
         if (prepared.ready) await store.replace(prepared.take())
         else await seed(seeded(registry.scenarios()))
+        clock.setMode(bootClockMode)
       },
       loadScenario: async (json, replace) => {
         const scenario = parseScenario(modules, json, 'request body')
@@ -301,6 +306,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     providers,
     scheduler,
     webhooks,
+    restored,
     onClientError: createClientErrorHandler(formatters),
     listening: async (address) => {
       self = address

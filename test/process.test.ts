@@ -71,7 +71,7 @@ describe('the server process', () => {
   it('a bad config value stops it with a clear message and no stack trace', async () => {
     const p = spawnMain({ PORT: 'abc' })
     expect(await p.exited).toBe(1)
-    expect(p.stderr()).toMatch(/PORT: must be a number/)
+    expect(p.stderr()).toMatch(/PORT: must be between 1 and 65535/)
     expect(p.stderr()).not.toMatch(/\n\s+at /)
   })
 
@@ -90,7 +90,7 @@ describe('the server process', () => {
     try {
       const p = spawnMain({ PORT: new URL(first.baseUrl).port })
       expect(await p.exited).toBe(1)
-      expect(p.stderr()).toMatch(/already in use/)
+      expect(p.stderr()).toMatch(/is in use; pass --port or PORT/)
     } finally {
       first.child.kill('SIGKILL')
     }

@@ -144,4 +144,11 @@ export interface ProviderModule<S = unknown, Section = unknown> {
   scenarioIds(section: Section): DeclaredId[]
   applyScenario(state: S, section: Section, ctx: ScenarioContext): void
   create(deps: ProviderDeps<S>): Provider
+  /** startup banner: one short line per organization or client the section declares, how to authenticate as it, secrets masked */
+  describeScenario?(section: Section): string[]
+  /**
+   * Startup banner: the settings a newcomer must know (e.g. request signing), each line saying how to change it.
+   * Reads the provider's settings, so a bad value throws here, before anything is opened.
+   */
+  describeSettings?(env: NodeJS.ProcessEnv, sections: Section[]): string[]
 }

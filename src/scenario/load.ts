@@ -36,19 +36,24 @@ export const ScenarioSettingsSchema = z
 
 export type Scenario = Record<string, unknown> & { $schema?: string; id?: string; faults?: FaultRuleInput[]; settings?: z.infer<typeof ScenarioSettingsSchema> }
 
+/** the provider-independent keys of a scenario (scenario/input.ts types the same shape for users) */
+export const scenarioBaseShape = {
+  $schema: z.string().optional(),
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('names the scenario: loading one with a loaded id again is a no-op (without an id, the same content is)'),
+  description: z.string().optional(),
+  faults: z.array(FaultRuleSchema).optional(),
+  settings: ScenarioSettingsSchema.optional(),
+}
+
 export function scenarioSchema(modules: ProviderModule[]) {
   return z
     .object({
-      $schema: z.string().optional(),
-      id: z
-        .string()
-        .min(1)
-        .max(200)
-        .optional()
-        .describe('names the scenario: loading one with a loaded id again is a no-op (without an id, the same content is)'),
-      description: z.string().optional(),
-      faults: z.array(FaultRuleSchema).optional(),
-      settings: ScenarioSettingsSchema.optional(),
+      ...scenarioBaseShape,
       ...Object.fromEntries(modules.map((m) => [m.name, m.scenarioSchema.optional()])),
     })
     .strict()

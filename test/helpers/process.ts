@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
 import { fromRoot } from '../../src/paths.js'
 import { openRunLog } from '../global-run-log.js'
 
@@ -12,11 +14,14 @@ export interface RunningServer {
   exited: Promise<number | null>
 }
 
+// by path, not by name: a process started in another folder would not find it
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+
 /** `wrapper` runs the server through a command that execs its arguments, e.g. `['prlimit', '--nofile=256:256', '--']` */
-export function spawnMain(env: Record<string, string>, args: string[] = [], wrapper: string[] = []) {
-  const [command, ...rest] = [...wrapper, process.execPath, '--import', 'tsx', fromRoot('src/main.ts'), ...args]
+export function spawnMain(env: Record<string, string>, args: string[] = [], wrapper: string[] = [], cwd = fromRoot()) {
+  const [command, ...rest] = [...wrapper, process.execPath, '--import', TSX, fromRoot('src/main.ts'), ...args]
   const child = spawn(command!, rest, {
-    cwd: fromRoot(),
+    cwd,
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -37,8 +42,8 @@ export function spawnMain(env: Record<string, string>, args: string[] = [], wrap
   return { child, stdout: () => out, stderr: () => err, exited }
 }
 
-export async function startMain(env: Record<string, string> = {}, wrapper: string[] = []): Promise<RunningServer> {
-  const p = spawnMain(env, [], wrapper)
+export async function startMain(env: Record<string, string> = {}, wrapper: string[] = [], args: string[] = []): Promise<RunningServer> {
+  const p = spawnMain(env, args, wrapper)
   const deadline = Date.now() + 20_000
   while (Date.now() < deadline) {
     const m = /listening on (http:\/\/[^"\s]+)/.exec(p.stdout())
