@@ -27,7 +27,7 @@ RUN npm prune --omit=dev --no-audit --no-fund
 # ---- runtime: compiled code, production dependencies, specs and scenarios
 FROM node:24-alpine AS runtime
 WORKDIR /app
-# the heap cap of npm start (README "Performance": it keeps V8 from growing the heap 4x under load); override with -e NODE_OPTIONS=
+# the heap cap of npm start (docs/performance.md: it keeps V8 from growing the heap 4x under load); override with -e NODE_OPTIONS=
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4010 NODE_OPTIONS=--max-old-space-size=1536
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -39,5 +39,5 @@ USER node
 EXPOSE 4010
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4010) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # exec form: node is PID 1 and receives SIGTERM from `docker stop` directly; the young-generation floor of npm start
-# (README "Performance") is an argument because NODE_OPTIONS refuses it
+# (docs/performance.md) is an argument because NODE_OPTIONS refuses it
 CMD ["node", "--min-semi-space-size=16", "dist/main.js"]

@@ -15,7 +15,7 @@ export function usage(): string {
     'Options (each also read from the env var in brackets; a flag wins over its env var, an env var over a scenario\'s "settings"):',
     ...rows,
     '',
-    'Other settings are env vars only (FINTOC_JWS, FINTOC_JWS_PUBLIC_KEY, WEBHOOK_*, …): see the README, "Configuration".',
+    'Other settings are env vars only (FINTOC_JWS, FINTOC_JWS_PUBLIC_KEY, WEBHOOK_*, …): see docs/configuration.md.',
     'SIGTERM or SIGINT stops it cleanly: in-flight requests finish and DATA_FILE is flushed.',
   ].join('\n')
 }

@@ -42,12 +42,12 @@ afterAll(() => {
 })
 
 describe(`${repoPackage.name} installed from its npm pack tarball`, () => {
-  it('ships the builds, types, specs, scenarios and README, and no sources, tests or source maps', () => {
+  it('ships the builds, types, specs, scenarios, README, docs, licence and changelog, and no sources, tests or source maps', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
       .split('\n')
       .filter(Boolean)
       .map((f) => f.replace(/^package\//, ''))
-    for (const needed of ['package.json', 'README.md', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/main.js', 'specs/fintoc.yaml', 'specs/monato-fincore.yaml', 'data/scenarios/default.json', 'data/scenario.schema.json']) {
+    for (const needed of ['package.json', 'README.md', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/main.js', 'specs/fintoc.yaml', 'specs/monato-fincore.yaml', 'data/scenarios/default.json', 'data/scenario.schema.json', 'docs/configuration.md', 'LICENSE', 'CHANGELOG.md']) {
       expect(files, needed).toContain(needed)
     }
     expect(files.filter((f) => /^(src|test|scripts|\.ci)\/|\.map$|^tsconfig|\.db\.json$/.test(f))).toEqual([])

@@ -1,6 +1,6 @@
 import type { Direction } from './state.js'
 
-// Deterministic test outcomes, matched in order (README: "Test outcomes"). Anything else succeeds.
+// Deterministic test outcomes, matched in order (docs/fintoc.md: "Test outcomes"). Anything else succeeds.
 
 export type OutboundOutcome = 'succeeded' | 'failed' | 'rejected' | 'returned'
 

@@ -22,7 +22,7 @@ export const CEP_TRANSITIONS: Record<CepRecord['status'], Partial<Record<CepReco
   FAILED: {},
 }
 
-/** destination CLABEs that choose the CEP path (README: "Penny validation"); any other CLABE completes */
+/** destination CLABEs that choose the CEP path (docs/monato.md: "Penny validation"); any other CLABE completes */
 export const CEP_FAILS = '002180000000004047'
 export const CEP_DELAYED = '002180000000004050'
 export const CEP_DELAYED_THEN_FAILS = '002180000000004063'

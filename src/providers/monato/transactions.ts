@@ -31,7 +31,7 @@ export interface MonatoOutcomeRule {
   reasonDescription: string
 }
 
-/** deterministic outcomes (README: "Monato test outcomes"); anything else liquidates */
+/** deterministic outcomes (docs/monato.md: "test outcomes"); anything else liquidates */
 export const DEFAULT_MONATO_RULES: MonatoOutcomeRule[] = [
   { amount: '1.01', outcome: 'REJECTED', reason: 'NON_EXISTENT_ACCOUNT', reasonDescription: 'Cuenta inexistente' },
   { amount: '1.02', outcome: 'REJECTED', reason: 'BLOCKED_ACCOUNT', reasonDescription: 'Cuenta bloqueada' },
