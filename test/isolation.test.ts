@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeKeyPair, signJws } from './helpers/jws.js'
 import { fintocError, MONATO, makeSandbox, monatoError, monatoToken, type TestSandbox } from './helpers/sandbox.js'
+import { createClock } from '../src/core/clock.js'
+import { createIds } from '../src/core/ids.js'
+import { savePaymentMethod } from '../src/providers/fintoc/payment-methods.js'
+import type { FintocState } from '../src/providers/fintoc/state.js'
+import { createSubscription } from '../src/providers/fintoc/subscriptions.js'
 
 // Every endpoint that takes an id: what one Fintoc key (or Monato client) made is invisible to another.
 
@@ -25,6 +30,17 @@ beforeAll(async () => {
   ids.verification = (await sb.http.post('/fintoc/v2/account_verifications').set('Authorization', A).set('Content-Type', 'application/json').set('Fintoc-JWS-Signature', signJws(keys.privatePem, verificationBody)).send(verificationBody)).body.id
   ids.paymentIntent = (await sb.http.post('/fintoc/v1/payment_intents').set('Authorization', A).send({ amount: 100, currency: 'MXN' })).body.id
   ids.webhookEndpoint = (await sb.http.post('/fintoc/v1/webhook_endpoints').set('Authorization', A).send({ url: 'https://example.com/h', enabled_events: ['*'] })).body.id
+  ids.paidPaymentIntent = (await sb.http.post('/fintoc/v1/payment_intents').set('Authorization', A).send({ amount: 1000, currency: 'CLP' })).body.id
+  await sb.http.post(`/__admin/fintoc/payment_intents/${ids.paidPaymentIntent}/pay`).send({ username: '41614850-3', password: 'jonsnow', account: '422159212' })
+  await sb.http.post('/__admin/clock/advance').send({ ms: 5000 })
+  ids.refund = (await sb.http.post('/fintoc/v1/refunds').set('Authorization', A).send({ resource_type: 'payment_intent', resource_id: ids.paidPaymentIntent, amount: 100 })).body.id
+  // no API creates saved methods or subscriptions (sessions will): made with the domain's own functions
+  const orgId = (sb.store.data.fintoc as FintocState).accounts[a.id]!.orgId
+  const deps = { ids: createIds(Date.now), clock: createClock('real') }
+  ids.paymentMethod = (await sb.store.update((st) => savePaymentMethod(st.fintoc as FintocState, deps, orgId, { customerId: null, type: 'pac', details: {} }))).id
+  ids.subscription = (await sb.store.update((st) => createSubscription(st.fintoc as FintocState, deps, orgId, { customerId: 'cus_isolation', items: [] }))).id
+  const session = (await sb.http.post('/fintoc/v2/checkout_sessions').set('Authorization', A).send({ amount: 1000, currency: 'CLP', success_url: 'https://example.com/s', cancel_url: 'https://example.com/c', customer_data: { email: 'iso@example.com' } })).body
+  Object.assign(ids, { checkoutSession: session.id, customer: session.customer.id })
   const signedBody = (o: object) => JSON.stringify(o)
   ids.signed = signJws(keys.privatePem, signedBody({ transfer_id: inbound.id }))
 })
@@ -47,6 +63,19 @@ describe('Fintoc: another key sees 404 on every id-taking endpoint', () => {
     ['getWebhookEndpoint', 'get', (i) => `/v1/webhook_endpoints/${i.webhookEndpoint}`],
     ['updateWebhookEndpoint', 'patch', (i) => `/v1/webhook_endpoints/${i.webhookEndpoint}`, { disabled: true }],
     ['deleteWebhookEndpoint', 'delete', (i) => `/v1/webhook_endpoints/${i.webhookEndpoint}`],
+    ['getRefund', 'get', (i) => `/v1/refunds/${i.refund}`],
+    ['cancelRefund', 'post', (i) => `/v1/refunds/${i.refund}/cancel`, {}],
+    ['testWebhookEndpoint', 'post', (i) => `/v1/webhook_endpoints/${i.webhookEndpoint}/test`, {}],
+    ['deleteAccountNumber', 'delete', (i) => `/v2/account_numbers/${i.accountNumber}`],
+    ['getPaymentIntentV2', 'get', (i) => `/v2/payment_intents/${i.paymentIntent}`],
+    ['getPaymentMethod', 'get', (i) => `/v2/payment_methods/${i.paymentMethod}`],
+    ['getSubscription', 'get', (i) => `/v2/subscriptions/${i.subscription}`],
+    ['cancelSubscription', 'post', (i) => `/v2/subscriptions/${i.subscription}/cancel`, {}],
+    ['getCheckoutSession', 'get', (i) => `/v1/checkout_sessions/${i.checkoutSession}`],
+    ['expireCheckoutSession', 'post', (i) => `/v1/checkout_sessions/${i.checkoutSession}/expire`, {}],
+    ['getCheckoutSessionV2', 'get', (i) => `/v2/checkout_sessions/${i.checkoutSession}`],
+    ['expireCheckoutSessionV2', 'post', (i) => `/v2/checkout_sessions/${i.checkoutSession}/expire`, {}],
+    ['getCustomer', 'get', (i) => `/v2/customers/${i.customer}`],
     ['simulateReceiveTransfer', 'post', () => '/v2/simulate/receive_transfer', { account_number_id: '', amount: 1, currency: 'MXN' }],
     ['createAccountNumber', 'post', () => '/v2/account_numbers', { account_id: '' }],
   ]
@@ -56,7 +85,14 @@ describe('Fintoc: another key sees 404 on every id-taking endpoint', () => {
     expect(res.status).toBe(404)
     expect(fintocError(res.body).code).toBe('missing_resource')
     // and the owner still reaches it
-    expect((await sb.http.get(`/fintoc${cases.find((c) => c[0] === _name)![2](ids).replace('/expire', '')}`).set('Authorization', A)).status).not.toBe(404)
+    expect((await sb.http.get(`/fintoc${cases.find((c) => c[0] === _name)![2](ids).replace(/\/(expire|cancel|test)$/, '')}`).set('Authorization', A)).status).not.toBe(404)
+  })
+
+  it("refunding another key's paid payment intent is 404 (param resource_id), and makes nothing", async () => {
+    const res = await sb.http.post('/fintoc/v1/refunds').set('Authorization', B).send({ resource_type: 'payment_intent', resource_id: ids.paidPaymentIntent })
+    expect(res.status).toBe(404)
+    expect(fintocError(res.body)).toMatchObject({ code: 'missing_resource', param: 'resource_id' })
+    expect((await sb.http.get('/fintoc/v1/refunds').set('Authorization', B)).body).toEqual([])
   })
 
   it('a signed return of another key\'s transfer is 404 too', async () => {

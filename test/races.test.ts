@@ -31,6 +31,20 @@ describe('races', () => {
     expect(lowest).toBeGreaterThanOrEqual(0)
   })
 
+  it('Fintoc: 50 concurrent partial refunds of a 1000 payment, 30 each → exactly 33 accepted, never more than paid', async () => {
+    const box = await makeSandbox({ logLevel: 'silent' })
+    sb = box
+    const key = 'sk_test_races_refunds'
+    const pi = (await box.http.post('/fintoc/v1/payment_intents').set('Authorization', key).send({ amount: 1000, currency: 'CLP' })).body.id
+    await box.http.post(`/__admin/fintoc/payment_intents/${pi}/pay`).send({ username: '41614850-3', password: 'jonsnow', account: '422159212' })
+    await box.http.post('/__admin/clock/advance').send({ ms: 5000 })
+    const results = await Promise.all(Array.from({ length: 50 }, () => box.http.post('/fintoc/v1/refunds').set('Authorization', key).send({ resource_type: 'payment_intent', resource_id: pi, amount: 30 })))
+    expect(results.filter((r) => r.status === 201)).toHaveLength(33)
+    expect(results.filter((r) => r.status === 400 && r.body.error.code === 'invalid_amount')).toHaveLength(17)
+    const refunds = Object.values((box.store.data.fintoc as { refunds: Record<string, { amount: number }> }).refunds)
+    expect(refunds.reduce((sum, r) => sum + r.amount, 0)).toBe(990)
+  })
+
   it('Monato: 200 concurrent money outs against funds for 100 → exactly 100 accepted, balance exactly 0.00', async () => {
     const box = await makeSandbox({ env: { MONATO_SETTLE_DELAY_MS: '60000' }, logLevel: 'silent' })
     sb = box

@@ -10,7 +10,12 @@ const FINTOC_OPS = [
   'listAccountNumbers', 'createAccountNumber', 'getAccountNumber', 'updateAccountNumber', 'listTransfers', 'createTransfer',
   'getTransfer', 'returnTransfer', 'simulateReceiveTransfer', 'listAccountVerifications', 'createAccountVerification',
   'getAccountVerification', 'getEvent', 'listPaymentIntents', 'createPaymentIntent', 'getPaymentIntent', 'expirePaymentIntent',
+  'listRefunds', 'createRefund', 'getRefund', 'cancelRefund',
   'listWebhookEndpoints', 'createWebhookEndpoint', 'getWebhookEndpoint', 'updateWebhookEndpoint', 'deleteWebhookEndpoint',
+  'testWebhookEndpoint', 'checkPaymentIntentEligibility', 'deleteAccountNumber', 'listPaymentIntentsV2', 'createPaymentIntentV2',
+  'getPaymentIntentV2', 'listPaymentMethods', 'getPaymentMethod', 'listSubscriptions', 'getSubscription', 'cancelSubscription',
+  'createCheckoutSession', 'getCheckoutSession', 'expireCheckoutSession', 'createCheckoutSessionV2', 'listCheckoutSessionsV2',
+  'getCheckoutSessionV2', 'expireCheckoutSessionV2', 'createCustomer', 'listCustomers', 'getCustomer',
 ]
 const MONATO_OPS = [
   'getClientCredentials', 'createCredentialToken', 'listBanks', 'listAccounts', 'createPrivateAccount', 'listInstruments',

@@ -26,7 +26,8 @@ type Match = (method: string, path: string) => Operation | undefined
 const shownPath = (path: string) => Object.entries(PLACEHOLDERS).reduce((p, [ph, shown]) => p.replaceAll(ph, shown), decodeURIComponent(path))
 
 /** a call's row, or the reason it cannot be told apart (a served route that did not answer 2xx) */
-export function classify(call: string, exchanges: Exchange[], match: Match): SdkRow | string {
+/** `expected`: the error a served method answers by design (`422 not_supported_product`), shown in its row */
+export function classify(call: string, exchanges: Exchange[], match: Match, expected?: string): SdkRow | string {
   if (exchanges.length === 0) return `${call} sent no request`
   const reached = [...new Map(exchanges.map((e) => {
     const op = match(e.method, e.path)
@@ -35,11 +36,13 @@ export function classify(call: string, exchanges: Exchange[], match: Match): Sdk
   })).values()]
   const refused = exchanges.find((e) => (e.status === 404 && e.code === 'invalid_url') || (e.status === 405 && e.code === 'operation_not_allowed'))
   if (refused) return { call, reached, answer: 'not served', refusal: `${refused.status} ${refused.code}` }
-  const failed = exchanges.find((e) => e.status >= 300)
+  const failed = exchanges.find((e) => e.status >= 300 && `${e.status} ${e.code}` !== expected)
   if (failed) return `${call}: ${failed.method} ${failed.path} answered ${failed.status} ${failed.code ?? ''}; give it a recipe in test/helpers/sdk-recipes.ts that succeeds`
-  const sources = new Set(exchanges.map((e) => e.source))
+  const byDesign = exchanges.some((e) => `${e.status} ${e.code}` === expected)
+  // an error carries no X-Mock-Source: a refusal by design comes from the operation's handler
+  const sources = new Set(exchanges.map((e) => (byDesign && `${e.status} ${e.code}` === expected ? 'state' : e.source)))
   if (sources.size !== 1 || !['state', 'generated'].includes([...sources][0] ?? '')) return `${call}: X-Mock-Source ${[...sources].join(', ')}`
-  return { call, reached, answer: [...sources][0] as Answer }
+  return { call, reached, answer: [...sources][0] as Answer, ...(byDesign ? { refusal: expected } : {}) }
 }
 
 const code = (s: string) => `\`${s}\``
@@ -53,7 +56,7 @@ export function fintocSdkTable(rows: SdkRow[], sdkVersion: string): string {
     '| SDK method | HTTP | Sandbox answer | Spec operation |',
     '|---|---|---|---|',
     ...rows.map((r) => {
-      const answer = r.answer === 'not served' ? `not served (${r.refusal})` : r.answer
+      const answer = r.answer === 'not served' ? `not served (${r.refusal})` : r.refusal ? `${r.answer} (${r.refusal}, by design)` : r.answer
       const ops = r.reached.map((x) => (x.operationId ? code(x.operationId) : '–')).join(', ')
       return `| ${code(`fintoc.${r.call}`)} | ${r.reached.map(http).join(', ')} | ${answer} | ${ops} |`
     }),

@@ -17,15 +17,28 @@ export interface Made {
   paymentIntent: string
   /** created for expire */
   openPaymentIntent: string
+  /** a succeeded payment intent, refunded by create */
+  paidPaymentIntent: string
+  /** a pending refund: get reads it, cancel cancels it */
+  refund: string
   endpoint: string
   /** deleted by delete */
   spareEndpoint: string
+  /** saved with the domain's own function (no API saves one): get reads it, v2 payment intent create names it */
+  paymentMethod: string
+  /** made the same way: get reads it, cancel cancels it */
+  subscription: string
+  /** v1 and v2 checkout sessions in `created`: get reads them, expire expires them */
+  checkoutSession: string
+  checkoutSessionV2: string
+  customer: string
 }
 
 type Recipe = (call: SdkCall, made: Made) => Promise<unknown>
 
 const CLABE = '012180015530983477'
 const all = { lazy: false }
+export const SESSION = { amount: 1000, currency: 'MXN', success_url: 'https://example.com/ok', cancel_url: 'https://example.com/cancel' }
 
 export const RECIPES: Record<string, Recipe> = {
   'v2.accounts.list': (c) => c(all),
@@ -52,11 +65,40 @@ export const RECIPES: Record<string, Recipe> = {
   'paymentIntents.get': (c, m) => c(m.paymentIntent),
   'paymentIntents.create': (c) => c({ amount: 1000, currency: 'MXN' }),
   'paymentIntents.expire': (c, m) => c(m.openPaymentIntent),
+  'refunds.list': (c) => c(all),
+  'refunds.get': (c, m) => c(m.refund),
+  'refunds.create': (c, m) => c({ resource_type: 'payment_intent', resource_id: m.paidPaymentIntent, amount: 100 }),
+  'refunds.cancel': (c, m) => c(m.refund),
+  'paymentIntents.checkEligibility': (c) => c({ amount: 1000, currency: 'CLP', sender_account: { institution_id: 'cl_banco_de_chile' } }),
+  'v2.paymentIntents.list': (c) => c(all),
+  'v2.paymentIntents.get': (c, m) => c(m.paymentIntent),
+  'v2.paymentIntents.create': (c, m) => c({ amount: 1000, currency: 'CLP', payment_method: m.paymentMethod }),
+  'v2.paymentMethods.list': (c) => c(all),
+  'v2.paymentMethods.get': (c, m) => c(m.paymentMethod),
+  'v2.subscriptions.list': (c) => c(all),
+  'v2.subscriptions.get': (c, m) => c(m.subscription),
+  'v2.subscriptions.cancel': (c, m) => c(m.subscription),
+  'checkoutSessions.create': (c) => c(SESSION),
+  'checkoutSessions.get': (c, m) => c(m.checkoutSession),
+  'checkoutSessions.expire': (c, m) => c(m.checkoutSession),
+  'v2.checkoutSessions.create': (c) => c(SESSION),
+  'v2.checkoutSessions.list': (c) => c(all),
+  'v2.checkoutSessions.get': (c, m) => c(m.checkoutSessionV2),
+  'v2.checkoutSessions.expire': (c, m) => c(m.checkoutSessionV2),
+  'v2.customers.create': (c) => c({ email: 'sdk@example.com', name: 'SDK Coverage' }),
+  'v2.customers.list': (c) => c(all),
+  'v2.customers.get': (c, m) => c(m.customer),
   'webhookEndpoints.list': (c) => c(all),
   'webhookEndpoints.get': (c, m) => c(m.endpoint),
   'webhookEndpoints.create': (c) => c({ url: 'http://127.0.0.1:9/hooks', enabled_events: ['*'] }),
   'webhookEndpoints.update': (c, m) => c(m.endpoint, { description: 'Renamed' }),
   'webhookEndpoints.delete': (c, m) => c(m.spareEndpoint),
+}
+
+/** served methods whose documented (or inferred) answer is an error: the table shows it instead of asking for success */
+export const REFUSED_BY_DESIGN: Record<string, string> = {
+  // the sandbox never charges a saved method (docs/fintoc.md)
+  'v2.paymentIntents.create': '422 not_supported_product',
 }
 
 /** placeholders that stand for a path parameter; the table shows them as `{id}` and `{account_id}` */

@@ -15,8 +15,10 @@ export const ACCOUNT_TRANSITIONS: Record<AccountRecord['status'], Partial<Record
 }
 
 export const ACCOUNT_NUMBER_TRANSITIONS: Record<AccountNumberRecord['status'], Partial<Record<AccountNumberRecord['status'], string>>> = {
-  enabled: { disabled: 'disable' },
-  disabled: { enabled: 'enable' },
+  enabled: { disabled: 'disable', deleted: 'delete' },
+  disabled: { enabled: 'enable', deleted: 'delete' },
+  // permanent: the CLABE goes back to Fintoc's pool
+  deleted: {},
 }
 
 export function transitionAccount(a: AccountRecord, to: AccountRecord['status']) {

@@ -59,6 +59,7 @@ export function provisionOrg(state: FintocState, key: string, ids: IdGenerator, 
     verificationIds: [],
     webhookEndpointIds: [],
     paymentIntentIds: [],
+    refundIds: [],
     jwsPublicKeys: [],
     ...(options.auto ? { auto: true as const } : {}),
   }

@@ -23,6 +23,15 @@ import { createPaymentIntents, JOB_EXPIRE, JOB_RESOLVE } from './payment-intents
 import { createWidgetRoutes } from './widget.js'
 import { createFintocRecovery } from './recover.js'
 import { createOrgLifetime } from './org-lifetime.js'
+import { createExtraActionHandlers } from './handlers-extra-actions.js'
+import { createPaymentsV2Handlers } from './handlers-payments-v2.js'
+import { createCheckoutSessionAdmin } from './checkout-session-admin.js'
+import { createCheckoutSessions, JOB_EXPIRE_SESSION } from './checkout-sessions.js'
+import { createCustomers } from './customers.js'
+import { createCheckoutSessionHandlers } from './handlers-checkout-sessions.js'
+import { createRefunds, JOB_ADVANCE_REFUND } from './refunds.js'
+import { createRefundHandlers } from './handlers-refunds.js'
+import { createRefundAdmin } from './admin-refunds.js'
 
 export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
   name: 'fintoc',
@@ -43,15 +52,21 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
     const verifications = createVerifications({ ids, clock, settleDelayMs: settings.settleDelayMs, rules, emit })
     onJob(JOB_SETTLE_VERIFICATION, (ref) => state.update((s, tools) => verifications.settle(s, tools, ref)))
     onJob(JOB_SETTLE, (ref) => state.update((s, tools) => money.settle(s, tools, ref)))
-    const intents = createPaymentIntents(ids, clock, emit)
+    // a session follows its payment intent; `sessions` exists before any intent moves
+    const intents = createPaymentIntents(ids, clock, emit, (s, tools, p) => sessions.onPaymentIntent(s, tools, p))
+    const customers = createCustomers(ids, clock)
+    const sessions = createCheckoutSessions({ ids, clock, emit, intents, customers })
+    onJob(JOB_EXPIRE_SESSION, (ref) => state.update((s, tools) => sessions.expireIfOpen(s, tools, ref)))
     onJob(JOB_EXPIRE, (ref) => state.update((s, tools) => intents.expireIfOpen(s, tools, ref)))
     onJob(JOB_RESOLVE, (ref) => state.update((s, tools) => intents.resolve(s, tools, ref)))
+    const refunds = createRefunds({ ids, clock, emit, rules })
+    onJob(JOB_ADVANCE_REFUND, (ref) => state.update((s, tools) => refunds.advance(s, tools, ref)))
     onJob(JOB_REVERSE, (ref) => state.update((s, tools) => money.reverse(s, tools, ref)))
     onJob(JOB_SETTLE_RETURN, (ref) => state.update((s, tools) => money.settleReturn(s, tools, ref)))
     const provider: Provider<FintocPrincipal> = {
       name: 'fintoc',
       authenticate: createFintocAuth(orgs.orgFor, createJwsGuard(state, settings)),
-      admin: createFintocAdmin(state, orgs.orgFor, intents, money, verifications),
+      admin: createFintocAdmin(state, orgs.orgFor, intents, money, verifications).use(createCheckoutSessionAdmin(state, sessions)).use(createRefundAdmin(state, refunds)),
       pages: { path: '/widget', router: createWidgetRoutes(state, intents) },
       idempotency: fintocIdempotency,
       formatError: formatFintocError,
@@ -63,6 +78,10 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
         ...createWriteHandlers(state, createAccounts(ids, clock), verifications),
         ...createWebhookEndpointHandlers(state, ids, clock, isSelfUrl),
         ...createPaymentIntentHandlers(state, intents),
+        ...createPaymentsV2Handlers(state, clock),
+        ...createExtraActionHandlers(state, ids, clock),
+        ...createRefundHandlers(state, refunds),
+        ...createCheckoutSessionHandlers(state, sessions, customers),
       },
     }
     return provider as Provider

@@ -36,12 +36,18 @@ export function expireOrgs(s: FintocState, tools: UpdateTools, orgs: ReadonlyMap
     for (const id of org.verificationIds) drop(s.verifications, id)
     for (const id of org.webhookEndpointIds) drop(s.webhookEndpoints, id)
     for (const id of org.paymentIntentIds) drop(s.paymentIntents, id)
+    for (const id of org.checkoutSessionIds ?? []) drop(s.checkoutSessions, id)
+    for (const id of org.customerIds ?? []) drop(s.customers, id)
+    for (const id of org.refundIds) drop(s.refunds, id)
     drop(s.orgs, orgId)
   }
   if (freed.size === 0) return { orgs: 0, records: 0 }
   // events are not listed on their organization: one pass over them. Used JWS nonces (`orgId:nonce`) are left to
   // expire on their own within minutes: org ids are never reused, so they match nothing meanwhile
   for (const id in s.events) if (freed.has(s.events[id]!.orgId)) drop(s.events, id)
+  // saved payment methods and subscriptions are few and not listed on their organization either
+  for (const id in s.paymentMethods) if (freed.has(s.paymentMethods[id]!.orgId)) drop(s.paymentMethods, id)
+  for (const id in s.subscriptions) if (freed.has(s.subscriptions[id]!.orgId)) drop(s.subscriptions, id)
   const dropped = tools.forget?.({ ids: gone, scopes: freed }) ?? 0
   return { orgs: freed.size, records: gone.size - freed.size + dropped }
 }

@@ -5,8 +5,8 @@ import type { Direction } from './state.js'
 export type OutboundOutcome = 'succeeded' | 'failed' | 'rejected' | 'returned'
 
 export interface OutcomeRule {
-  /** `verification`: account verifications of `account_number` */
-  direction: Direction | 'verification'
+  /** `verification`: account verifications of `account_number`; `refund`: refunds of a payment paid from `account_number` */
+  direction: Direction | 'verification' | 'refund'
   account_number?: string
   amount?: number
   outcome: OutboundOutcome | 'return_fails'
@@ -21,6 +21,9 @@ export const DEFAULT_OUTCOME_RULES: OutcomeRule[] = [
   { direction: 'outbound', amount: 8800, outcome: 'returned', reason: 'returned_by_receiver' },
   { direction: 'inbound', amount: 9900, outcome: 'return_fails', reason: 'return_rejected' },
   { direction: 'verification', account_number: '002180000000004047', outcome: 'failed', reason: 'account_not_found' },
+  // inferred: Fintoc documents no refund test values; the reasons are its two failure codes
+  { direction: 'refund', amount: 6600, outcome: 'failed', reason: 'insufficient_funds' },
+  { direction: 'refund', amount: 7700, outcome: 'failed', reason: 'fraud_risk' },
 ]
 
 export function matchOutcome(rules: OutcomeRule[], direction: OutcomeRule['direction'], accountNumber: string, amount: number): OutcomeRule | undefined {

@@ -102,12 +102,14 @@ export function paymentIntentJson(p: PaymentIntentRecord, mode: 'test' | 'live',
   }
 }
 
-export function createPaymentIntents(ids: IdGenerator, clock: Clock, emit: Emit) {
+/** `onMove`: runs after each move, in the same update (a checkout session follows its intent) */
+export function createPaymentIntents(ids: IdGenerator, clock: Clock, emit: Emit, onMove?: (s: FintocState, tools: UpdateTools, p: PaymentIntentRecord) => void) {
   function move(s: FintocState, tools: UpdateTools, p: PaymentIntentRecord, action: Action) {
     const next = PAYMENT_INTENT_TRANSITIONS[p.status][action]
     if (!next) throw new ApiError('conflict', `Payment intent ${p.id} is ${p.status}: it cannot ${action}`, { code: 'invalid_payment_intent_status' })
     p.status = next
     emit(s, tools, p.orgId, EVENT[next], { data: paymentIntentJson(p, 'test') })
+    onMove?.(s, tools, p)
   }
 
   const owned = (s: FintocState, orgId: string, id: string) => ownedBy(s.paymentIntents[id], orgId, 'payment_intent', id)

@@ -15,6 +15,9 @@ export function fintocScenarioIds(section: FintocScenario): DeclaredId[] {
         if (n.id) out.push({ kind: 'account number id', value: n.id, path: [...at, 'accounts', i, 'account_numbers', j, 'id'] })
       })
     })
+    ;(org.payment_intents ?? []).forEach((p, i) => {
+      if (p.id) out.push({ kind: 'payment intent id', value: p.id, path: [...at, 'payment_intents', i, 'id'] })
+    })
     ;(org.webhook_endpoints ?? []).forEach((e, i) => {
       if (e.id) out.push({ kind: 'webhook endpoint id', value: e.id, path: [...at, 'webhook_endpoints', i, 'id'] })
     })

@@ -5,12 +5,14 @@ import { createAccounts, transitionAccount } from './accounts.js'
 import { readPublicKey } from './jws.js'
 import { createMoney } from './money.js'
 import type { FintocState } from './state.js'
+import { seededPaymentSchema, seedPaidIntent } from './scenario-payments.js'
+import { seedCustomer, seededCustomerSchema } from './scenario-customers.js'
 
 // The `fintoc` section of a scenario file.
 
 const outcomeRule = z
   .object({
-    direction: z.enum(['outbound', 'inbound', 'verification']),
+    direction: z.enum(['outbound', 'inbound', 'verification', 'refund']),
     account_number: z.string().regex(/^[0-9]{6,20}$/, 'must be an account number (digits)').optional(),
     amount: z.number().int().min(1).optional(),
     outcome: z.enum(['succeeded', 'failed', 'rejected', 'returned', 'return_fails']),
@@ -68,6 +70,10 @@ export const fintocScenarioSchema = z
                   .strict(),
               )
               .optional(),
+            /** succeeded payment intents, to refund */
+            payment_intents: z.array(seededPaymentSchema).optional(),
+            /** v2 customers, for checkout sessions to reference */
+            customers: z.array(seededCustomerSchema).optional(),
             jws_public_keys: z
               .array(
                 z.string().refine((pem) => {
@@ -108,6 +114,8 @@ export function applyFintocScenario(state: FintocState, section: FintocScenario,
       for (const n of a.account_numbers ?? []) accounts.createAccountNumber(state, record.id, { account_id: account.id, description: n.description, metadata: n.metadata }, n.id)
       if (a.status) transitionAccount(account, a.status)
     }
+    for (const p of org.payment_intents ?? []) seedPaidIntent(state, record.id, p, { ids, clock })
+    for (const c of org.customers ?? []) seedCustomer(state, record.id, c, { ids, clock })
     for (const e of org.webhook_endpoints ?? []) {
       const id = e.id ?? ids.prefixed('we')
       if (state.webhookEndpoints[id]) continue

@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { byId, freeJson, freeObject, referenceChecker } from '../../core/state-schema-kit.js'
+import { checkoutSessionRecord, customerRecord } from './checkout-session-schema.js'
+import { paymentMethodRecord, subscriptionRecord } from './payment-records-schema.js'
 import type { FintocState } from './state.js'
 
 // FintocState (state.ts) as a zod schema, checked before a snapshot replaces the state.
@@ -24,6 +26,9 @@ const org = z.object({
   verificationIds: ids,
   webhookEndpointIds: ids,
   paymentIntentIds: ids,
+  refundIds: ids,
+  checkoutSessionIds: ids.optional(),
+  customerIds: ids.optional(),
   jwsPublicKeys: z.array(z.string()),
   inboundSeq: z.number().int().min(0).optional(),
   auto: z.literal(true).optional(),
@@ -52,7 +57,7 @@ const accountNumber = z.object({
   number: z.string(),
   description: z.string().nullable(),
   metadata: freeObject,
-  status: z.enum(['enabled', 'disabled']),
+  status: z.enum(['enabled', 'disabled', 'deleted']),
   is_root: z.boolean(),
   createdAt: time,
   updatedAt: time,
@@ -150,8 +155,23 @@ const paymentIntent = z.object({
   plan: z.union([z.object({ outcome: z.enum(['succeeded', 'failed', 'rejected']) }), z.object({ outcome: z.literal('pending'), later: z.enum(['succeeded', 'failed']) })]).nullable(),
 })
 
+const refund = z.object({
+  id,
+  orgId: id,
+  resourceId: id,
+  amount: minor.min(1),
+  currency,
+  status: z.enum(['pending', 'in_progress', 'succeeded', 'failed', 'canceled']),
+  failureCode: z.string().nullable(),
+  metadata: freeObject,
+  recipientAccount: z.object({ holder_id: z.string(), holder_name: z.string().nullable(), institution_id: z.string(), number: z.string(), type: z.string() }).nullable(),
+  createdAt: time,
+  updatedAt: time,
+  plan: z.union([z.object({ outcome: z.literal('succeeded') }), z.object({ outcome: z.literal('failed'), failureCode: z.string() })]),
+})
+
 const outcomeRule = z.object({
-  direction: z.enum(['inbound', 'outbound', 'verification']),
+  direction: z.enum(['inbound', 'outbound', 'verification', 'refund']),
   account_number: z.string().optional(),
   amount: z.number().optional(),
   outcome: z.enum(['succeeded', 'failed', 'rejected', 'returned', 'return_fails']),
@@ -171,6 +191,13 @@ export const fintocStateSchema: z.ZodType<FintocState> = z
     verifications: byId(verification),
     webhookEndpoints: byId(webhookEndpoint),
     paymentIntents: byId(paymentIntent),
+    refunds: byId(refund),
+    // absent in snapshots from before checkout sessions
+    checkoutSessions: byId(checkoutSessionRecord).default({}),
+    customers: byId(customerRecord).default({}),
+    // absent in snapshots from before saved payment methods and subscriptions
+    paymentMethods: byId(paymentMethodRecord).default({}),
+    subscriptions: byId(subscriptionRecord).default({}),
     outcomeRules: z.array(outcomeRule),
     usedNonces: z.record(z.string(), z.number()),
     clabeSeq: z.number().int().min(1),
@@ -187,6 +214,9 @@ export const fintocStateSchema: z.ZodType<FintocState> = z
     refs('orgs', s.orgs, 'verificationIds', s.verifications, 'verification')
     refs('orgs', s.orgs, 'webhookEndpointIds', s.webhookEndpoints, 'webhook endpoint')
     refs('orgs', s.orgs, 'paymentIntentIds', s.paymentIntents, 'payment intent')
+    refs('orgs', s.orgs, 'refundIds', s.refunds, 'refund')
+    refs('orgs', s.orgs, 'checkoutSessionIds', s.checkoutSessions, 'checkout session')
+    refs('orgs', s.orgs, 'customerIds', s.customers, 'customer')
     for (const [map, records] of [
       ['entities', s.entities],
       ['accounts', s.accounts],
@@ -197,6 +227,11 @@ export const fintocStateSchema: z.ZodType<FintocState> = z
       ['verifications', s.verifications],
       ['webhookEndpoints', s.webhookEndpoints],
       ['paymentIntents', s.paymentIntents],
+      ['refunds', s.refunds],
+      ['checkoutSessions', s.checkoutSessions],
+      ['customers', s.customers],
+      ['paymentMethods', s.paymentMethods],
+      ['subscriptions', s.subscriptions],
     ] as const) {
       refs<{ orgId: string }>(map, records, 'orgId', s.orgs, 'org')
     }

@@ -1,5 +1,7 @@
+import type { CheckoutSessionRecord, CustomerRecord } from './checkout-session-records.js'
 import type { OutcomeRule } from './outcomes.js'
 import type { Plan } from './payment-intents.js'
+import type { PaymentMethodRecord, SubscriptionRecord } from './payment-records.js'
 
 // Stored Fintoc records. Wire fields are kept as they are sent; `orgId` scopes every record.
 
@@ -18,6 +20,10 @@ export interface OrgRecord {
   verificationIds: string[]
   webhookEndpointIds: string[]
   paymentIntentIds: string[]
+  refundIds: string[]
+  /** absent in snapshots from before checkout sessions: none */
+  checkoutSessionIds?: string[]
+  customerIds?: string[]
   /** PEM public keys that verify this organization's signed requests */
   jwsPublicKeys: string[]
   /** the last reference_id given to a simulated inbound transfer (absent in older snapshots: 0) */
@@ -56,7 +62,8 @@ export interface AccountNumberRecord {
   number: string
   description: string | null
   metadata: Record<string, unknown>
-  status: 'enabled' | 'disabled'
+  /** deleted: permanent, receives nothing (Mexico only) */
+  status: 'enabled' | 'disabled' | 'deleted'
   is_root: boolean
   createdAt: number
   updatedAt: number
@@ -184,6 +191,36 @@ export interface PaymentIntentRecord {
   plan: Plan | null
 }
 
+export type { CheckoutSessionRecord, CheckoutSessionStatus, CustomerRecord } from './checkout-session-records.js'
+
+export type RefundStatus = 'pending' | 'in_progress' | 'succeeded' | 'failed' | 'canceled'
+
+/** the payer's account a refund goes back to (Fintoc's refund `recipient_account`) */
+export interface RefundAccount {
+  holder_id: string
+  holder_name: string | null
+  institution_id: string
+  number: string
+  type: string
+}
+
+export interface RefundRecord {
+  id: string
+  orgId: string
+  /** the refunded payment intent (`resource_type` is always `payment_intent`) */
+  resourceId: string
+  amount: number
+  currency: 'CLP' | 'MXN'
+  status: RefundStatus
+  failureCode: string | null
+  metadata: Record<string, unknown>
+  recipientAccount: RefundAccount | null
+  createdAt: number
+  updatedAt: number
+  /** the outcome the rules chose at creation, applied when the refund settles */
+  plan: { outcome: 'succeeded' } | { outcome: 'failed'; failureCode: string }
+}
+
 export interface FintocState {
   orgs: Record<string, OrgRecord>
   /** sha256(api key) → org id */
@@ -197,6 +234,11 @@ export interface FintocState {
   verifications: Record<string, VerificationRecord>
   webhookEndpoints: Record<string, WebhookEndpointRecord>
   paymentIntents: Record<string, PaymentIntentRecord>
+  refunds: Record<string, RefundRecord>
+  checkoutSessions: Record<string, CheckoutSessionRecord>
+  customers: Record<string, CustomerRecord>
+  paymentMethods: Record<string, PaymentMethodRecord>
+  subscriptions: Record<string, SubscriptionRecord>
   /** outcome rules from scenario files, matched before the built-in ones */
   outcomeRules: OutcomeRule[]
   /** `orgId:nonce` → when the nonce may be forgotten (its ts can no longer pass the window) */
@@ -218,6 +260,11 @@ export const initialFintocState = (): FintocState => ({
   verifications: {},
   webhookEndpoints: {},
   paymentIntents: {},
+  refunds: {},
+  checkoutSessions: {},
+  customers: {},
+  paymentMethods: {},
+  subscriptions: {},
   outcomeRules: [],
   usedNonces: {},
   clabeSeq: 1,

@@ -17,7 +17,7 @@ const STATUS_TRANSITIONS: Record<WebhookEndpointRecord['status'], Partial<Record
   disabled: { enabled: true },
 }
 
-const endpointJson = (e: WebhookEndpointRecord, mode: 'test' | 'live', showSecret = false) => ({
+export const endpointJson = (e: WebhookEndpointRecord, mode: 'test' | 'live', showSecret = false) => ({
   id: e.id,
   object: 'webhook_endpoint',
   created_at: isoSeconds(e.createdAt),
