@@ -3,29 +3,37 @@
 #   docker build -t fintoc-monato-mock .
 #   docker run --rm -p 4010:4010 fintoc-monato-mock
 #
-# Extra scenarios: mount them next to the shipped ones and point SCENARIO at them, e.g.
-#   docker run --rm -p 4010:4010 -v "$PWD/my-data:/app/data" \
-#     -e SCENARIO=data/scenarios/default.json,data/mine.json -e DATA_FILE=data/state.json fintoc-monato-mock
-# Mounting over /app/data is fine: the shipped scenarios are also embedded in /app/.embedded and
-# relative scenario paths fall back to them.
-# State that must survive a restart: -v "$PWD/state:/state" -e DATA_FILE=/state/db.json
-# (the host directory must be writable by uid 1000, the image's `node` user).
+# Recipes (CI services, scenarios without a checkout, webhooks to the host, volumes and uid 1000): docs/ci.md.
+# Mounting over /app/data is fine: the shipped scenarios are also embedded in /app/.embedded and relative scenario
+# paths fall back to them. A mounted folder for DATA_FILE must be writable by uid 1000, the image's `node` user.
 #
-# One instruction per line, CMD and HEALTHCHECK in exec (JSON) form:
-# test/smoke/docker-steps.test.ts parses this file and replays its steps without Docker.
+# test/container/ builds this file with a real engine (podman) and runs the image.
+
+# any Node 24 image with npm and a `node` user of uid 1000; CI builds from a local stand-in
+ARG NODE_IMAGE=node:24-alpine
 
 # ---- build: full install, compile, then drop the dev dependencies
-FROM node:24-alpine AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
-COPY tsconfig*.json ./
+# --ignore-scripts: `prepare` builds the npm package (CommonJS bundle, types), which the image does not run
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
 COPY src/ ./src/
-RUN npm run build
-RUN npm prune --omit=dev --no-audit --no-fund
+# no source maps or declarations: the image runs dist/, nothing compiles against it
+RUN npm run build -- --sourceMap false --declaration false
+# prune leaves the emptied scope folders (@vitest, @biomejs…) behind
+RUN npm prune --omit=dev --no-audit --no-fund --ignore-scripts && find node_modules -mindepth 1 -maxdepth 1 -type d -empty -delete
 
 # ---- runtime: compiled code, production dependencies, specs and scenarios
-FROM node:24-alpine AS runtime
+FROM ${NODE_IMAGE} AS runtime
+# after FROM: a stage sees only the ARGs it declares
+ARG VERSION=0.1.0
+LABEL org.opencontainers.image.title="fintoc-monato-mock" \
+      org.opencontainers.image.description="Local, stateful sandbox emulating the Fintoc and Monato Fincore APIs for CI" \
+      org.opencontainers.image.source="https://github.com/fintoc-monato-mock/fintoc-monato-mock" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.licenses="MIT"
 WORKDIR /app
 # the heap cap of npm start (docs/performance.md: it keeps V8 from growing the heap 4x under load); override with -e NODE_OPTIONS=
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4010 NODE_OPTIONS=--max-old-space-size=1536

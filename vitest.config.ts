@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/smoke/**', 'test/consumer/**'],
+    exclude: ['test/consumer/**', 'test/container/**'],
     // collects every sandbox's log output and fails the run if a secret appears in full; holds every 2xx body
     // and webhook delivery the sandboxes produce to the specs
     globalSetup: ['test/global-log-scan.ts', 'test/global-spec-check.ts'],

@@ -30,14 +30,18 @@ describe('the DATA_FILE lock', () => {
     expect(readdirSync(path.dirname(file))).toEqual([])
   })
 
-  it('takes over the lock of a pid that is gone, and that of its own pid (a restarted container is pid 1 again)', async () => {
+  it('takes over the lock of a pid that is gone, and that of its own pid once its heartbeat stopped (a restarted container is pid 1 again)', async () => {
     const file = await stateFile()
     writeFileSync(`${file}.lock`, JSON.stringify({ pid: OTHER_PID, host: hostname(), startedAt: 'then' }))
     const a = acquireDataFileLock(file, { alive: () => false })
     expect(holder(file).pid).toBe(process.pid)
     a.release()
+    // its own pid with a fresh heartbeat is another container on the host's network and name: refused
     writeFileSync(`${file}.lock`, JSON.stringify({ pid: 1, host: hostname(), startedAt: 'then' }))
-    const b = acquireDataFileLock(file, { pid: 1, alive: () => true })
+    expect(() => acquireDataFileLock(file, { pid: 1, alive: () => true, staleMs: 30_000 })).toThrow(/in use by another running sandbox \(pid 1, since then;/)
+    const past = new Date(Date.now() - 60_000)
+    utimesSync(`${file}.lock`, past, past)
+    const b = acquireDataFileLock(file, { pid: 1, alive: () => true, staleMs: 30_000 })
     expect(holder(file)).toMatchObject({ pid: 1 })
     b.release()
     expect(readdirSync(path.dirname(file))).toEqual([])

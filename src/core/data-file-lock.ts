@@ -75,9 +75,10 @@ export function acquireDataFileLock(file: string, options: LockOptions = {}): Da
   // written whole under a private name, then linked: the lock never exists half-written
   const draft = `${path}.${pid}.tmp`
   const holds = (holder: Holder | null, text: string): boolean => {
-    // a container restarted on the same volume gets the same host name and pid as the holder it replaces
-    if (holder && holder.host === host) return holder.pid !== pid && alive(holder.pid)
-    // another machine's pid cannot be asked: its heartbeat can (an unreadable lock gets the same grace)
+    if (holder && holder.host === host && holder.pid !== pid) return alive(holder.pid)
+    // another machine's pid cannot be asked, nor can our own pid on this host name (a restarted container is pid 1
+    // again, but so is a second container sharing the host's network and name): the heartbeat can (an unreadable
+    // lock gets the same grace)
     const stat = statSync(path, { throwIfNoEntry: false })
     return stat !== undefined && text !== '' && now() - stat.mtimeMs < staleMs
   }

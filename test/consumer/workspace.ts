@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs'
 import path from 'node:path'
-import { hostEnv, REPO, runCommand } from '../smoke/replay.js'
+import { hostEnv, REPO, runCommand } from '../helpers/child-run.js'
 
 // Temp folders for the consumer test: a copy of the work tree to pack, projects to install into, and commands whose
 // output is printed whenever they fail.
