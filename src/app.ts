@@ -11,7 +11,7 @@ export interface MountedProvider {
   handle: (call: ApiCall) => void
   operationCount: number
   admin?: Router
-  pages?: { path: string; router: Router }
+  pages?: Array<{ path: string; router: Router }>
 }
 
 export interface AppDeps {
@@ -35,7 +35,7 @@ export function createApp({ providers, logger, version, admin }: AppDeps): Expre
     })
   })
 
-  for (const p of providers) if (p.pages) app.use(`/${p.name}${p.pages.path}`, p.pages.router)
+  for (const p of providers) for (const page of p.pages ?? []) app.use(`/${p.name}${page.path}`, page.router)
   if (admin) app.use('/__admin', admin)
 
   app.use((req: Request, res: Response) => {

@@ -291,7 +291,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     }) })
   const app = createListener({
     app: express,
-    apis: providers.map((p) => ({ name: p.name, handle: p.handle, pagesPath: p.pages?.path })),
+    apis: providers.map((p) => ({ name: p.name, handle: p.handle, pagesPaths: p.pages?.map((page) => page.path) })),
     logger,
     requestId: randomUUID,
     onFinish: journal.record,

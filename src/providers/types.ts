@@ -57,8 +57,8 @@ export interface Provider<P = unknown> {
   formatError(err: ApiError, operation?: Operation): ErrorResponse
   /** provider-specific control routes, mounted at /__admin/<name> */
   admin?: Router
-  /** routes of the provider's own that are not API operations (e.g. a widget page), under /<name><path> only */
-  pages?: { path: string; router: Router }
+  /** routes of the provider's own that are not API operations (the widget, the hosted checkout), each under /<name><path> only */
+  pages?: Array<{ path: string; router: Router }>
   /** how Idempotency-Key is honoured on the operations that declare it */
   idempotency?: IdempotencyPolicy
   /**

@@ -3,7 +3,7 @@ import { parse as parseQuery } from 'node:querystring'
 import { accessLogger, type Logger } from '../logger.js'
 
 // The server's one request listener. Provider API calls go straight to their provider's handler on node's own
-// req/res; everything else (/health, /__admin, widget pages, unknown paths) goes to the Express app. Express
+// req/res; everything else (/health, /__admin, widget and checkout pages, unknown paths) goes to the Express app. Express
 // re-prototypes req and res on every request, which keeps Node's HTTP objects alive into the old generation:
 // under load that cost more CPU than the rest of a GET, and made major collections mark a 100k-transfer heap
 // every two seconds. Request ids, request log lines and the journal are done here, once, for both routes.
@@ -26,8 +26,8 @@ export interface ApiCall {
 export interface ApiRoute {
   name: string
   handle: (call: ApiCall) => void
-  /** a sub-path served by the Express app (the provider's HTML pages) */
-  pagesPath?: string
+  /** sub-paths served by the Express app (the provider's HTML pages) */
+  pagesPaths?: string[]
 }
 
 export interface FinishedRequest {
@@ -74,7 +74,7 @@ export function createListener({ app, apis, logger, requestId, onFinish }: Liste
       onFinish?.({ requestId: id, provider: route?.name, method: req.method ?? 'GET', path: pathname, query, status: res.statusCode, durationMs, req })
     })
     const sub = route ? pathname.slice(name.length + 1) || '/' : ''
-    if (route && !(route.pagesPath && (sub === route.pagesPath || sub.startsWith(`${route.pagesPath}/`)))) {
+    if (route && !route.pagesPaths?.some((p) => sub === p || sub.startsWith(`${p}/`))) {
       route.handle({ req, res, path: sub, url, baseUrl: `/${name}`, query, requestId: id })
       return
     }

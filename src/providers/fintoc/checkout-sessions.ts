@@ -63,9 +63,12 @@ export function createCheckoutSessions(deps: { ids: IdGenerator; clock: Clock; e
     return { customerId: null, customerInline: null }
   }
 
+  /** created but past its expires_at, before the expiry job ran: no longer payable */
+  const lapsed = (cs: CheckoutSessionRecord) => cs.status === 'created' && clock.now() >= cs.expiresAt
+
   /** the session's payment intent starts paying with what the payer typed; the session goes in_progress */
   function startPaying(s: FintocState, tools: UpdateTools, cs: CheckoutSessionRecord, input: PaymentInput): PaymentIntentRecord {
-    if (cs.status === 'created' && clock.now() >= cs.expiresAt) {
+    if (lapsed(cs)) {
       throw new ApiError('conflict', `Checkout session ${cs.id} expired at its expires_at`, { code: 'invalid_checkout_session_status' })
     }
     if (cs.status !== 'created') throw new ApiError('conflict', `Checkout session ${cs.id} is ${cs.status}: it cannot be paid`, { code: 'invalid_checkout_session_status' })
@@ -86,6 +89,7 @@ export function createCheckoutSessions(deps: { ids: IdGenerator; clock: Clock; e
 
   return {
     owned,
+    lapsed,
     create(s: FintocState, tools: UpdateTools, orgId: string, api: 'v1' | 'v2', body: CreateSessionBody, baseUrl: string): CheckoutSessionRecord {
       const now = clock.now()
       let expiresAt = now + DEFAULT_SESSION_TTL_MS

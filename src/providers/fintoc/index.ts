@@ -21,6 +21,7 @@ import { createWebhookEndpointHandlers } from './webhook-endpoints.js'
 import { createPaymentIntentHandlers } from './handlers-payment-intents.js'
 import { createPaymentIntents, JOB_EXPIRE, JOB_RESOLVE } from './payment-intents.js'
 import { createWidgetRoutes } from './widget.js'
+import { createCheckoutPageRoutes } from './checkout-page.js'
 import { createFintocRecovery } from './recover.js'
 import { createOrgLifetime } from './org-lifetime.js'
 import { createExtraActionHandlers } from './handlers-extra-actions.js'
@@ -67,7 +68,10 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
       name: 'fintoc',
       authenticate: createFintocAuth(orgs.orgFor, createJwsGuard(state, settings)),
       admin: createFintocAdmin(state, orgs.orgFor, intents, money, verifications).use(createCheckoutSessionAdmin(state, sessions)).use(createRefundAdmin(state, refunds)),
-      pages: { path: '/widget', router: createWidgetRoutes(state, intents) },
+      pages: [
+        { path: '/widget', router: createWidgetRoutes(state, intents) },
+        { path: '/checkout', router: createCheckoutPageRoutes(state, sessions) },
+      ],
       idempotency: fintocIdempotency,
       formatError: formatFintocError,
       recover: createFintocRecovery(state, clock),

@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express'
 import { isApiError } from '../../core/errors.js'
 import type { StateSlice } from '../types.js'
+import { institutionsFor } from './institutions.js'
 import type { createPaymentIntents, PaymentInput } from './payment-intents.js'
 import type { FintocState } from './state.js'
 
@@ -22,7 +23,7 @@ export function createWidgetRoutes(state: StateSlice<FintocState>, intents: Retu
     const p = byToken(req.query.token)
     if (!p) return void res.status(404).type('html').send(page('Fintoc sandbox widget', '<p>Unknown or missing widget token.</p>'))
     const mx = p.currency === 'MXN'
-    const banks = mx ? ['mx_banco_bbva', 'mx_banco_santander', 'mx_banco_banorte'] : ['cl_banco_de_chile', 'cl_banco_santander', 'cl_banco_estado']
+    const banks = institutionsFor(p.currency)
     const fields = mx
       ? '<label for="account">Phone or account number</label><input id="account" name="account" placeholder="5555555555">'
       : '<label for="username">RUT</label><input id="username" name="username" placeholder="41614850-3">' +
@@ -33,7 +34,7 @@ export function createWidgetRoutes(state: StateSlice<FintocState>, intents: Retu
         `Pay ${p.amount} ${p.currency}`,
         `<p>Sandbox widget for <code>${escapeHtml(p.id)}</code> (status: ${escapeHtml(p.status)}).</p>` +
           `<form method="post" action="widget/pay"><input type="hidden" name="token" value="${escapeHtml(p.widgetToken)}">` +
-          `<label for="institution_id">Bank</label><select id="institution_id" name="institution_id">${banks.map((b) => `<option>${b}</option>`).join('')}</select>` +
+          `<label for="institution_id">Bank</label><select id="institution_id" name="institution_id">${banks.map((b) => `<option value="${b.id}">${escapeHtml(b.name)}</option>`).join('')}</select>` +
           `${fields}<label for="mfa">Security code (MFA)</label><input id="mfa" name="mfa" placeholder="any; 000000 rejects"><button type="submit">Pay</button></form>`,
       ),
     )
