@@ -1,6 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express'
 import type { ApiCall } from './core/http/listener.js'
 import type { Logger } from './core/logger.js'
+import type { DashboardSection } from './dashboard/types.js'
 
 // The Express side of the server: /health, the control API, the providers' HTML pages, and JSON answers for
 // everything else. Provider API calls never reach it (see core/http/listener.ts). Pure: it never listens.
@@ -12,6 +13,7 @@ export interface MountedProvider {
   operationCount: number
   admin?: Router
   pages?: Array<{ path: string; router: Router }>
+  dashboard?: DashboardSection
 }
 
 export interface AppDeps {

@@ -225,7 +225,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (provider.recover) recoverers.push({ name: m.name, recover: provider.recover.bind(provider) })
     formatters[m.name] = (err) => provider.formatError(err)
     const handle = mountProvider({ provider, operations, validators: createValidators(operations), generate, idempotency, logger, faults })
-    return { name: m.name, handle, operationCount: operations.length, admin: provider.admin, pages: provider.pages }
+    return { name: m.name, handle, operationCount: operations.length, admin: provider.admin, pages: provider.pages, dashboard: provider.dashboard }
   })
 
   /** schedules what unfinished resources lack (see Provider.recover); answers how many */

@@ -9,6 +9,7 @@ import type { Gone } from '../core/forget.js'
 import type { IdGenerator } from '../core/ids.js'
 import type { Logger } from '../core/logger.js'
 import type { Operation } from '../core/spec/operations.js'
+import type { DashboardSection } from '../dashboard/types.js'
 
 /** What a handler sees of a request that passed routing, auth and validation. */
 export interface RequestContext<P = unknown> {
@@ -59,6 +60,8 @@ export interface Provider<P = unknown> {
   admin?: Router
   /** routes of the provider's own that are not API operations (the widget, the hosted checkout), each under /<name><path> only */
   pages?: Array<{ path: string; router: Router }>
+  /** this provider's pages and counts in the dashboard (/__admin/ui/<name>) */
+  dashboard?: DashboardSection
   /** how Idempotency-Key is honoured on the operations that declare it */
   idempotency?: IdempotencyPolicy
   /**
