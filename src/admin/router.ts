@@ -8,6 +8,7 @@ import { type Faults, FaultRuleSchema } from '../core/faults.js'
 import type { Journal } from '../core/journal.js'
 import type { DeliveriesState, Webhooks } from '../core/webhooks.js'
 import { ScenarioError } from '../scenario/load.js'
+import { adminAuth, type OpenPath } from './auth.js'
 import { adminJsonBody } from './body.js'
 import { AdminError, parseAdminBody as parse } from './errors.js'
 import { maskedDelivery } from './mask-state.js'
@@ -41,13 +42,9 @@ const clockJson = (clock: Clock) => ({ mode: clock.mode(), now: new Date(clock.n
 
 export function createAdminRouter({ clock, scheduler, webhooks, store, providers, token, reset, checkState, journal, loadScenario, faults, recoverJobs, bodyLimit }: AdminDeps): Router {
   const router = express.Router()
-  if (token) {
-    router.use((req, res, next) => {
-      const given = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]
-      if (given !== token) return void res.status(401).json({ error: { message: 'The control API needs Authorization: Bearer <ADMIN_TOKEN>', issues: [] } })
-      next()
-    })
-  }
+  // paths that check for themselves or are open: see auth.ts
+  const open: OpenPath[] = []
+  router.use(adminAuth(token, open))
   // snapshot restores included: a body past ADMIN_BODY_LIMIT is refused before it is read whole
   router.use(adminJsonBody(bodyLimit))
 
