@@ -117,7 +117,7 @@ export interface ActionField {
 
 /**
  * A form that calls the control API with JSON (the shell's script sends it with fetch) and shows the API's own
- * error message next to it, or its answer, without leaving the page. `action` is a path under /__admin.
+ * error message next to it, or its answer, without leaving the page. `action` is the full path, `/__admin/...`.
  */
 export function actionForm(title: string, method: 'POST' | 'DELETE', action: string, list: ActionField[], submit = title): Html {
   return html`<form class="action" data-action="${action}" data-method="${method}"><h3>${title}</h3>${list.map((f) => {
