@@ -37,6 +37,8 @@ export function createApp({ providers, logger, version, admin }: AppDeps): Expre
     })
   })
 
+  // a person opening the server's address lands on the dashboard
+  app.get('/', (_req, res) => res.redirect(302, '/__admin/ui'))
   for (const p of providers) for (const page of p.pages ?? []) app.use(`/${p.name}${page.path}`, page.router)
   if (admin) app.use('/__admin', admin)
 

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net'
-import type { DeliveryWithPayload, RunningSandbox, StartOptions } from './api-types.js'
+import type { DeliveryWithPayload, RecordedRequest, RunningSandbox, StartOptions } from './api-types.js'
 import { type Config, DEFAULT_SCENARIO, loadConfig } from './config.js'
 import { createClock } from './core/clock.js'
 import { createHardenedServer } from './core/http/server-limits.js'
@@ -8,6 +8,7 @@ import { readServerSettings } from './core/settings.js'
 import type { DeliveriesState, DeliveryRecord as StoredDelivery } from './core/webhooks.js'
 import { defaultModules } from './providers/index.js'
 import { createSandbox, resolveScenarioPath } from './sandbox.js'
+import { createInboxHandle } from './inbox-handle.js'
 import { parseScenario, readScenario } from './scenario/load.js'
 
 // The programmatic API: start a sandbox inside a test process, e.g. in Vitest's beforeAll.
@@ -68,6 +69,10 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
         await new Promise((r) => setTimeout(r, 10))
       }
     },
+    inbox: (name) => createInboxHandle(sandbox.inboxes, url, name),
+    // typed as the public record: a field the journal loses or retypes is a compile error here
+    requests: (filter): RecordedRequest[] => sandbox.journal.list(filter),
+    countRequests: (filter) => sandbox.journal.count(filter),
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
@@ -78,4 +83,4 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
   }
 }
 
-export type { ClockMode, DeliveryAttempt, DeliveryRecord, DeliveryWithPayload, LogLevel, RunningSandbox, Scenario, StartOptions } from './api-types.js'
+export type { ClockMode, DeliveryAttempt, DeliveryRecord, DeliveryWithPayload, InboxFilter, InboxMessage, SandboxInbox, LogLevel, RecordedRequest, RequestFilter, RunningSandbox, Scenario, StartOptions } from './api-types.js'

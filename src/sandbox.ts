@@ -12,9 +12,11 @@ import type { ApiError } from './core/errors.js'
 import { createFaults } from './core/faults.js'
 import { type CoreRecords, forgetResources } from './core/forget.js'
 import { createClientErrorHandler } from './core/http/client-error.js'
-import { createJournal } from './core/journal.js'
+import { createJournal, type Journal } from './core/journal.js'
 import { createIdempotency, type IdempotencyState, initialIdempotencyState } from './core/idempotency.js'
 import { createScheduler, initialJobsState, type JobsState, parseRef, type Scheduler } from './core/scheduler.js'
+import { createInboxes, type Inboxes } from './core/inbox.js'
+import { inboxResolvingFetch } from './core/inbox-url.js'
 import { createWebhooks, type DeliveriesState, initialDeliveriesState, JOB_WEBHOOK_ATTEMPT, type Webhooks } from './core/webhooks.js'
 import { readCoreSettings } from './core/settings.js'
 import { validateState } from './core/state-schema.js'
@@ -64,6 +66,8 @@ export interface Sandbox {
   providers: MountedProvider[]
   scheduler: Scheduler
   webhooks: Webhooks
+  /** the built-in webhook inbox (/__admin/inbox/{name}), in memory */
+  inboxes: Inboxes
   /** attach to the HTTP server's `clientError`: parser-level refusals in the provider's envelope */
   onClientError: ReturnType<typeof createClientErrorHandler>
   /**
@@ -75,9 +79,12 @@ export interface Sandbox {
   close(): Promise<void>
   /** the state came from DATA_FILE: the scenarios were not applied to it */
   restored: boolean
+  /** the request journal: provider requests and their answers, masked (journal.list / journal.count) */
+  journal: Journal
 }
 
 export const VERSION: string = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')).version
+const PRODUCT: string = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')).name
 
 /**
  * Relative scenario paths are looked up in the working directory, then in the package, then in the
@@ -165,6 +172,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   // known once the server listens: until then (e.g. under supertest) no URL counts as the sandbox itself
   let self: SelfAddress | undefined
+  const inboxes = createInboxes(clock.now)
   const isSelfUrl = (url: string) => isSelfAddress(url, self)
   type Core = JobsState & { webhooks: DeliveriesState }
   const core = (state: SandboxState) => state.core as Core
@@ -172,7 +180,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     clock,
     ids,
     logger,
-    fetch: options.fetch ?? fetch,
+    // `inbox:<name>` receiver URLs go to the sandbox's own inbox, once its address is known
+    fetch: inboxResolvingFetch(options.fetch ?? fetch, () => self),
     settings: coreSettings.webhooks,
     state: () => core(store.data).webhooks,
     update: (fn) => store.update((state) => fn(core(state).webhooks, (ref, delayMs) => scheduler.schedule(core(state), JOB_WEBHOOK_ATTEMPT, ref, delayMs))),
@@ -251,7 +260,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       token: adminToken,
       journal,
       faults,
+      inboxes,
       reset: async () => {
+        inboxes.clear()
         loadFaults()
         // a state restored from DATA_FILE was never seeded here: it is, once
         if (prepared.ready) await store.replace(prepared.take())
@@ -288,6 +299,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       },
       bodyLimit: coreSettings.adminBodyLimit,
       recoverJobs,
+      specs: modules.map((m, i) => ({ name: m.name, spec: specs[i] })),
+      // the dashboard's header; uptime counts from here
+      about: { name: PRODUCT, version: VERSION, startedAt: Date.now() },
     }) })
   const app = createListener({
     app: express,
@@ -306,7 +320,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     providers,
     scheduler,
     webhooks,
+    inboxes,
     restored,
+    journal,
     onClientError: createClientErrorHandler(formatters),
     listening: async (address) => {
       self = address
@@ -319,6 +335,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     close: async () => {
       scheduler.stop()
+      inboxes.close()
       prepared.stop()
       // a disk that refuses the final compaction loses nothing: the log already holds every acknowledged change
       await store.close().catch((err: unknown) => logger.warn({ dataFile: config.dataFile }, `DATA_FILE ${config.dataFile}: could not compact on stop (${(err as Error).message}); the log keeps every acknowledged change`))

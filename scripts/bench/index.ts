@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { measureAdvance } from './advance.js'
 import { measureBoot } from './boot.js'
+import { measureDashboard } from './dashboard.js'
 import { makeJwsKeys } from './jws.js'
 import { readOptions } from './options.js'
 import { coldStarts, measureCeiling, measurePrism, measureSandbox, measureStoreVariants, type PhaseContext, type StoreVariant } from './phases.js'
@@ -45,7 +46,7 @@ async function main(): Promise<number> {
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'fmm-bench-'))
   onExit(() => rmSync(dir, { recursive: true, force: true }))
-  const c: Collector = { rows: [], processes: [], advances: [], boots: [], errors: [], log }
+  const c: Collector = { rows: [], processes: [], advances: [], boots: [], dashboards: [], errors: [], log }
   const wanted = (name: (typeof opts.only)[number]) => opts.only.includes(name)
   const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
     log(`bench: ${name}`)
@@ -109,6 +110,14 @@ async function main(): Promise<number> {
         if (!made) throw new Error(`no snapshot of ${n} transfers`)
         bootSource = `${n.toLocaleString('en')} transfers seeded over HTTP (snapshot ${(made.bytes / 1e6).toFixed(1)} MB), restored into a DATA_FILE sandbox stopped with SIGTERM (one base file, no log)`
         await measureBoot(p, made, opts.bootRuns)
+      })
+    }
+    if (wanted('dashboard')) {
+      const n = opts.bigTransfers
+      await phase(`dashboard over ${n.toLocaleString('en')} stored transfers: pages' server time, API throughput with dashboards open`, async () => {
+        const made = seed?.snapshots.find((s) => s.transfers === n) ?? (await buildSnapshots(dir, scenarioFile, [n], log)).snapshots[0]
+        if (!made) throw new Error(`no snapshot of ${n} transfers`)
+        await measureDashboard(p, made, { samples: opts.dashboardSamples, clients: opts.dashboardClients, rounds: opts.rounds })
       })
     }
   } finally {

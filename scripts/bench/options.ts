@@ -21,6 +21,10 @@ export interface BenchOptions {
   bootTransfers: number
   /** boots measured on that file */
   bootRuns: number
+  /** sequential requests per dashboard page (the dashboard phase runs on the bigTransfers state) */
+  dashboardSamples: number
+  /** dashboards refreshing while the provider API is loaded */
+  dashboardClients: number
   /** the phases to run (default: all) */
   only: Phase[]
   sandboxLogLevel: string
@@ -29,14 +33,15 @@ export interface BenchOptions {
   out: string
 }
 
-export const PHASES = ['cold', 'ceiling', 'prism', 'sandbox', 'stored', 'advance', 'boot'] as const
+export const PHASES = ['cold', 'ceiling', 'prism', 'sandbox', 'stored', 'advance', 'boot', 'dashboard'] as const
 export type Phase = (typeof PHASES)[number]
 
 export const USAGE = `npm run bench -- [--quick] [--connections N] [--duration S] [--warmup S] [--rounds N] [--cold-runs N]
   [--transfers N] [--small-transfers N] [--advance-items N] [--boot-transfers N] [--boot-runs N] [--clock real|manual]
+  [--dashboard-samples N] [--dashboard-clients N]
   [--log-level L] [--prism-log-level L] [--only ${PHASES.join(',')}] [--no-build] [--out FILE]
 env: BENCH_CONNECTIONS, BENCH_DURATION, BENCH_WARMUP, BENCH_ROUNDS, BENCH_COLD_RUNS, BENCH_TRANSFERS, BENCH_SMALL_TRANSFERS,
-     BENCH_ADVANCE_ITEMS, BENCH_BOOT_TRANSFERS, BENCH_BOOT_RUNS, BENCH_ONLY, BENCH_CLOCK, BENCH_LOG_LEVEL, BENCH_PRISM_LOG_LEVEL, BENCH_OUT`
+     BENCH_ADVANCE_ITEMS, BENCH_BOOT_TRANSFERS, BENCH_BOOT_RUNS, BENCH_DASHBOARD_SAMPLES, BENCH_DASHBOARD_CLIENTS, BENCH_ONLY, BENCH_CLOCK, BENCH_LOG_LEVEL, BENCH_PRISM_LOG_LEVEL, BENCH_OUT`
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
@@ -56,6 +61,8 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
       'advance-items': { type: 'string' },
       'boot-transfers': { type: 'string' },
       'boot-runs': { type: 'string' },
+      'dashboard-samples': { type: 'string' },
+      'dashboard-clients': { type: 'string' },
       only: { type: 'string' },
       clock: { type: 'string' },
       'log-level': { type: 'string' },
@@ -101,6 +108,8 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     advanceItems: Math.round(num('advance-items', 'BENCH_ADVANCE_ITEMS', 10_000, 10_000, 1)),
     bootTransfers: Math.round(num('boot-transfers', 'BENCH_BOOT_TRANSFERS', 100_000, 100_000, 1)),
     bootRuns: Math.round(num('boot-runs', 'BENCH_BOOT_RUNS', 3, 1, 1)),
+    dashboardSamples: Math.round(num('dashboard-samples', 'BENCH_DASHBOARD_SAMPLES', 100, 10, 1)),
+    dashboardClients: Math.round(num('dashboard-clients', 'BENCH_DASHBOARD_CLIENTS', 1, 1, 1)),
     only: only as Phase[],
     sandboxLogLevel: level(values['log-level'] ?? env.BENCH_LOG_LEVEL, 'info', '--log-level'),
     prismLogLevel: level(values['prism-log-level'] ?? env.BENCH_PRISM_LOG_LEVEL, 'info', '--prism-log-level'),

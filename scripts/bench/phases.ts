@@ -48,14 +48,14 @@ async function facts(c: Collector, group: Group, label: string, server: Server, 
 }
 
 /** restores smaller than this leave too little garbage to wait for */
-const BIG_RESTORE_BYTES = 20_000_000
+export const BIG_RESTORE_BYTES = 20_000_000
 
 /**
  * After a large restore the heap still holds the parsed request body and its clone; V8 gives that memory back
  * only after some idle time. Wait (up to `maxMs`) for RSS to drop by a fifth and hold still, so that the rows
  * measure the stored state rather than the restore.
  */
-async function settleRss(pid: number, afterRestoreMb: number, maxMs = 45_000): Promise<{ rssMb: number; waitedMs: number }> {
+export async function settleRss(pid: number, afterRestoreMb: number, maxMs = 45_000): Promise<{ rssMb: number; waitedMs: number }> {
   const t0 = performance.now()
   let last = afterRestoreMb
   while (performance.now() - t0 < maxMs) {

@@ -14,8 +14,9 @@ export interface Child {
 
 const children = new Set<Child>()
 
-export function spawnChild(name: string, command: string, args: string[], env: Record<string, string>, cwd: string): Child {
-  const proc = spawn(command, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
+/** `stdoutFd`: a file descriptor the child's stdout goes to (its log); /dev/null otherwise */
+export function spawnChild(name: string, command: string, args: string[], env: Record<string, string>, cwd: string, stdoutFd?: number): Child {
+  const proc = spawn(command, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', stdoutFd ?? 'ignore', 'pipe'] })
   if (proc.pid === undefined) throw new Error(`${name}: could not spawn ${command}`)
   let err = ''
   proc.stderr?.on('data', (c: Buffer) => {

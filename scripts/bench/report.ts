@@ -1,3 +1,4 @@
+import { renderDashboards } from './dashboard.js'
 import type { Collector, Group, Row } from './rows.js'
 import { fmt } from './rows.js'
 import { ENDPOINTS, type EndpointId } from './workloads.js'
@@ -10,7 +11,7 @@ export interface Check {
   value: number
   op: '>=' | '<='
   target: number
-  unit: 'ratio' | 'MB'
+  unit: 'ratio' | 'MB' | 'ms'
   /** PASS / FAIL, or INVALID when a row it rests on is missing or mostly non-2xx */
   status: 'PASS' | 'FAIL' | 'INVALID'
   detail: string
@@ -87,6 +88,16 @@ export function buildChecks(c: Collector, cold: ColdStart | undefined, big: numb
     const peak = Math.max(proc?.idleRssMb ?? 0, ...peaks)
     checks.push(judge(`RSS peak under load, ${bigS} stored (${g === 'mem-big' ? 'memory' : 'DATA_FILE'})`, peak, '<=', 500, 'MB', `${fmt(peak)} MB (lifetime peak incl. restore: ${fmt(proc?.hwmMb)} MB)`))
   }
+  // issue #18: a dashboard page answers in under 200 ms server-side, and an open dashboard costs the API no throughput
+  for (const d of c.dashboards) {
+    const worst = [...d.pages].sort((a, b) => b.serverMs.p99 - a.serverMs.p99)[0]
+    const valid = d.pages.length > 0 && d.pages.every((t) => t.failed === 0) && d.unmatched === 0
+    const check = judge(`dashboard pages, ${d.transfers.toLocaleString('en')} stored: slowest p99, server-side`, worst?.serverMs.p99 ?? Number.NaN, '<=', 200, 'ms', worst ? `${worst.path}: p50 ${fmt(worst.serverMs.p50, 1)}, max ${fmt(worst.serverMs.max, 1)} ms over ${worst.samples}` : 'no page', valid)
+    // the costliest page's server CPU ms per request: what its time would be on an idle core
+    check.cpuView = Math.max(...d.pages.map((t) => t.cpuMs))
+    checks.push(check)
+  }
+  if (c.dashboards.length) ratio(`GET accounts, ${bigS} stored: dashboard refreshing / none open`, ['dash-open', 'accounts'], ['dash-closed', 'accounts'], '>=', 0.9)
   return checks
 }
 
@@ -153,6 +164,7 @@ export function renderReport(c: Collector, checks: Check[], cold: ColdStart | un
       ),
     )
   }
+  out.push(...renderDashboards(c.dashboards, table))
   if (cold) {
     const list = (xs: number[]) => xs.map((x) => fmt(x)).join(', ')
     out.push(
@@ -167,7 +179,7 @@ export function renderReport(c: Collector, checks: Check[], cold: ColdStart | un
   out.push(
     table(
       ['check', 'value', 'target', 'result', 'CPU view', 'from'],
-      checks.map((k) => [k.name, k.unit === 'MB' ? `${fmt(k.value)} MB` : fmt(k.value, 2), `${k.op} ${k.target}${k.unit === 'MB' ? ' MB' : ''}`, k.status, fmt(k.cpuView, 2), k.detail]),
+      checks.map((k) => [k.name, k.unit === 'ratio' ? fmt(k.value, 2) : `${fmt(k.value, k.unit === 'ms' ? 1 : 0)} ${k.unit}`, `${k.op} ${k.target}${k.unit === 'ratio' ? '' : ` ${k.unit}`}`, k.status, fmt(k.cpuView, 2), k.detail]),
       1,
     ),
   )

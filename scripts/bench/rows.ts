@@ -1,10 +1,11 @@
 import type { Request } from 'autocannon'
+import type { DashboardFacts } from './dashboard.js'
 import { combineRounds, type LoadResult, type LoadSettings, roundRate, runLoad } from './load.js'
 import type { EndpointId } from './workloads.js'
 
 // What a run collects: one row per (server configuration × endpoint), plus facts about each server process.
 
-export type Group = 'ceiling' | 'prism' | 'sandbox' | 'mem-empty' | 'mem-big' | 'file-empty' | 'file-small' | 'file-big'
+export type Group = 'ceiling' | 'prism' | 'sandbox' | 'mem-empty' | 'mem-big' | 'file-empty' | 'file-small' | 'file-big' | 'dash-closed' | 'dash-open'
 
 export interface Row {
   group: Group
@@ -72,6 +73,7 @@ export interface Collector {
   processes: ProcessFacts[]
   advances: AdvanceFacts[]
   boots: BootFacts[]
+  dashboards: DashboardFacts[]
   errors: string[]
   log: (message: string) => void
 }
@@ -83,7 +85,7 @@ function logRow(c: Collector, label: string, endpoint: EndpointId, r: LoadResult
   c.log(`  ${label} · ${endpoint}: ${fmt(r.rps)} req/s${rounds}, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, status ${JSON.stringify(r.statusCodes)}${r.errors ? `, ${r.errors} errors` : ''}, peak RSS ${fmt(r.peakRssMb)} MB, server CPU ${fmt(r.cpuMsPerRequest, 3)} ms/req at ${fmt(r.serverCpu * 100)} %, client CPU ${fmt(r.clientCpu * 100)} %`)
 }
 
-function finishRow(c: Collector, row: Row, notes: string[]) {
+export function finishRow(c: Collector, row: Row, notes: string[]) {
   const r = row.result
   if (!r) return
   row.notes.push(...notes)

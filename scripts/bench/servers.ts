@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { closeSync, openSync, readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { type Child, freePort, spawnChild, stopChild, waitFor2xx } from './processes.js'
@@ -62,6 +62,8 @@ export interface SandboxConfig {
   dataFile?: string
   logLevel: string
   clock: 'real' | 'manual'
+  /** the sandbox's stdout (its JSON log, one access line per request) goes to this file; /dev/null otherwise */
+  logFile?: string
 }
 
 export async function startSandbox(name: string, cfg: SandboxConfig): Promise<Server> {
@@ -75,8 +77,11 @@ export async function startSandbox(name: string, cfg: SandboxConfig): Promise<Se
     FINTOC_JWS: cfg.jws,
     ...(cfg.dataFile ? { DATA_FILE: cfg.dataFile } : {}),
   }
+  const logFd = cfg.logFile ? openSync(cfg.logFile, 'w') : undefined
   const t0 = performance.now()
-  const child = spawnChild(name, process.execPath, SANDBOX_ARGS, env, ROOT)
+  const child = spawnChild(name, process.execPath, SANDBOX_ARGS, { ...env, ...(cfg.logFile ? { LOG_FORMAT: 'json' } : {}) }, ROOT, logFd)
+  // the child holds its own copy of the descriptor
+  if (logFd !== undefined) closeSync(logFd)
   const origin = `http://127.0.0.1:${port}`
   const startMs = await waitFor2xx(child, `${origin}/health`, {}, t0)
   return { name, origin, child, startMs, stop: () => stopChild(child, 10_000) }

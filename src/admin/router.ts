@@ -13,6 +13,12 @@ import { adminJsonBody } from './body.js'
 import { AdminError, parseAdminBody as parse } from './errors.js'
 import { maskedDelivery } from './mask-state.js'
 import { stateHandler } from './state-route.js'
+import { countRequests, listRequests } from './requests-route.js'
+import { createSpecsRouter } from './specs-route.js'
+import type { Inboxes } from '../core/inbox.js'
+import { createInboxRouter, isInboxDelivery } from './inbox-route.js'
+import { createDashboardRouter } from '../dashboard/router.js'
+import type { DashboardSection } from '../dashboard/types.js'
 
 // The sandbox's own control API; each provider may add routes under /__admin/<provider>.
 
@@ -21,7 +27,7 @@ export interface AdminDeps {
   scheduler: Scheduler
   webhooks: Webhooks
   store: Store<Record<string, unknown>>
-  providers: Array<{ name: string; admin?: Router }>
+  providers: Array<{ name: string; admin?: Router; dashboard?: DashboardSection }>
   /** when set, every control call needs `Authorization: Bearer <token>` */
   token?: string
   /** back to the loaded scenarios */
@@ -36,15 +42,28 @@ export interface AdminDeps {
   bodyLimit: number
   /** after a snapshot restore: jobs for unfinished resources that have none */
   recoverJobs(): Promise<number>
+  /** each provider's spec as parsed at boot, served at /__admin/specs/<name> */
+  specs: ReadonlyArray<{ name: string; spec: unknown }>
+  /** the built-in webhook inbox (/__admin/inbox/{name}), held in memory */
+  inboxes?: Inboxes
+  /** the dashboard's header and overview: product name, version, start (wall clock ms) */
+  about?: { name: string; version: string; startedAt: number }
 }
 
 const clockJson = (clock: Clock) => ({ mode: clock.mode(), now: new Date(clock.now()).toISOString() })
 
-export function createAdminRouter({ clock, scheduler, webhooks, store, providers, token, reset, checkState, journal, loadScenario, faults, recoverJobs, bodyLimit }: AdminDeps): Router {
+export function createAdminRouter({ clock, scheduler, webhooks, store, providers, token, reset, checkState, journal, loadScenario, faults, recoverJobs, bodyLimit, specs, inboxes, about }: AdminDeps): Router {
   const router = express.Router()
   // paths that check for themselves or are open: see auth.ts
   const open: OpenPath[] = []
+  open.push(isInboxDelivery)
+  // the dashboard checks for itself: it answers its login form instead of a JSON 401
+  open.push((_method, path) => path === '/ui' || path.startsWith('/ui/'))
   router.use(adminAuth(token, open))
+  // before the JSON body parser: a delivery's bytes are kept as sent, whatever its content type
+  if (inboxes) router.use('/inbox', createInboxRouter(inboxes, bodyLimit))
+  // before the JSON body parser too: its login form posts urlencoded
+  router.use('/ui', createDashboardRouter({ clock, journal, faults, providers, token, deliveries: () => (store.data.core as { webhooks: DeliveriesState }).webhooks, name: about?.name ?? 'sandbox', version: about?.version ?? '', startedAt: about?.startedAt ?? Date.now() }))
   // snapshot restores included: a body past ADMIN_BODY_LIMIT is refused before it is read whole
   router.use(adminJsonBody(bodyLimit))
 
@@ -54,11 +73,9 @@ export function createAdminRouter({ clock, scheduler, webhooks, store, providers
     res.json({ reset: true })
   })
 
-  // what the client code sent: the last JOURNAL_SIZE provider requests, newest first, secrets masked
-  router.get('/requests', (req, res) => {
-    const q = parse(z.object({ provider: z.string().optional(), path: z.string().optional() }), req.query)
-    res.json({ data: journal.list(q) })
-  })
+  // what the client code sent and got: the last JOURNAL_SIZE provider requests, newest first, secrets masked
+  router.get('/requests', listRequests(journal))
+  router.get('/requests/count', countRequests(journal))
 
   router.delete('/requests', (_req, res) => {
     journal.clear()
@@ -92,7 +109,9 @@ export function createAdminRouter({ clock, scheduler, webhooks, store, providers
 
   router.get('/state', stateHandler(() => store.data))
 
-  router.get('/snapshot', (_req, res) => {
+  router.get('/snapshot', (req, res) => {
+    // the dashboard's download link: saved as a file, not shown
+    if (req.query.download === '1') res.set('Content-Disposition', `attachment; filename="snapshot-${new Date(clock.now()).toISOString().replace(/[:.]/g, '-')}.json"`)
     res.json({ version: 1, clock: clockJson(clock), state: store.data })
   })
 
@@ -111,6 +130,8 @@ export function createAdminRouter({ clock, scheduler, webhooks, store, providers
     res.json({ restored: true })
   })
   for (const p of providers) if (p.admin) router.use(`/${p.name}`, p.admin)
+  // this API's OpenAPI document (specs/admin.yaml) and the providers' specs
+  router.use(createSpecsRouter(specs))
 
   router.get('/clock', (_req, res) => {
     res.json(clockJson(clock))

@@ -1,9 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import type { FinishedRequest } from './http/listener.js'
+import { type FinishedRequest, JSON_CONTENT_TYPE, type SentResponse } from './http/listener.js'
+import { compileJournalFilter, type JournalFilter } from './journal-filter.js'
 import { maskHeaders, maskSecret, maskUrlPassword } from './logger.js'
 
-// The last N provider requests, for tests to see what their code sent. Bounded: the oldest entry
-// goes when a new one comes. Secrets are masked in headers and in bodies.
+export { type JournalFilter, JournalFilterError } from './journal-filter.js'
+
+// The last N provider requests and their answers, for tests to see what their code sent and got ("was this
+// called?"). Bounded: the oldest entry goes when a new one comes. Secrets are masked in headers and in bodies.
 
 export interface JournalEntry {
   at: string
@@ -16,9 +19,24 @@ export interface JournalEntry {
   durationMs: number
   headers: Record<string, unknown>
   body: unknown
+  /** what the sandbox answered (the status is `status` above): headers and body masked like the request's */
+  response: { headers: Record<string, unknown>; body: unknown }
 }
 
-const SECRET_FIELDS = new Set(['client_secret', 'token', 'secret', 'password', 'api_key', 'public_key', 'private_key'])
+// request and response fields alike: Monato's JWT (`token`), Fintoc's webhook secret, widget and session tokens
+const SECRET_FIELDS = new Set([
+  'client_secret',
+  'token',
+  'secret',
+  'password',
+  'api_key',
+  'public_key',
+  'private_key',
+  'widget_token',
+  'session_token',
+  'access_token',
+  'refresh_token',
+])
 
 function maskBody(value: unknown, depth = 0): unknown {
   if (depth > 20 || value === null || typeof value !== 'object') return value
@@ -35,8 +53,10 @@ function maskBody(value: unknown, depth = 0): unknown {
 const BODY_SHOWN = 64 * 1024
 
 function readBody(raw: unknown): unknown {
-  if (!Buffer.isBuffer(raw) || raw.length === 0) return null
-  const text = raw.subarray(0, BODY_SHOWN).toString('utf8')
+  // a response body is kept as the text sent, and cut (into bytes) only when read
+  const bytes = typeof raw === 'string' ? Buffer.from(raw) : raw
+  if (!Buffer.isBuffer(bytes) || bytes.length === 0) return null
+  const text = bytes.subarray(0, BODY_SHOWN).toString('utf8')
   try {
     return maskBody(JSON.parse(text))
   } catch {
@@ -47,19 +67,73 @@ function readBody(raw: unknown): unknown {
 // Recorded as cheaply as possible on every request; formatted and masked only when the journal is read. Under
 // load each entry outlives a young-generation collection and so is promoted: the ring is a fixed array written in
 // place, not a growing array trimmed by copying. (Keeping node's raw header list instead of the headers object
-// promoted more: its header names are fresh strings, the object's are shared.)
-type Recorded = Omit<JournalEntry, 'body' | 'at' | 'headers'> & { at: number; headers: IncomingHttpHeaders; raw: unknown }
+// promoted more: its header names are fresh strings, the object's are shared.) The response is kept as the text
+// the handler wrote (made anyway) and its headers object (one shared object for most replies from state), in
+// fields of the entry rather than an object of its own: one object less to promote per request.
+type Recorded = Omit<JournalEntry, 'body' | 'at' | 'headers' | 'response'> & {
+  at: number
+  headers: IncomingHttpHeaders
+  raw: unknown
+  /** the body sent, or its first BODY_SHOWN bytes when larger */
+  resText: string | Buffer | undefined
+  resHeaders: SentResponse['headers'] | undefined
+  /** the body's length in bytes when it was cut, else -1 */
+  resBytes: number
+}
+
+/** a copy of the first BODY_SHOWN bytes, so the ring never pins a big string */
+const cut = (text: string): Buffer => Buffer.from(Buffer.from(text.slice(0, BODY_SHOWN)).subarray(0, BODY_SHOWN))
+
+function responseHeaders(e: Recorded): Record<string, unknown> {
+  const out: Record<string, unknown> = { 'x-request-id': e.requestId }
+  // lower-case names, as res.getHeaders() and the request's headers have them
+  for (const [name, value] of Object.entries(e.resHeaders ?? {})) if (value !== undefined) out[name.toLowerCase()] = value
+  // what send() in http/mount.ts adds to every JSON body
+  if (e.resText !== undefined) {
+    out['content-type'] = JSON_CONTENT_TYPE
+    out['content-length'] = e.resBytes >= 0 ? e.resBytes : Buffer.byteLength(e.resText)
+  }
+  return maskHeaders(out)
+}
+
+const asText = (v: unknown): string | undefined => (typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString('utf8') : undefined)
+const bodies = (e: Recorded) => [asText(e.raw), asText(e.resText)]
+
+function format(e: Recorded): JournalEntry {
+  const { raw, at, headers, resText, resHeaders: _h, resBytes: _b, ...rest } = e
+  return {
+    ...rest,
+    at: new Date(at).toISOString(),
+    headers: maskHeaders(headers as Record<string, unknown>),
+    body: readBody(raw),
+    response: { headers: responseHeaders(e), body: readBody(resText) },
+  }
+}
 
 export function createJournal(size: number, now: () => number = Date.now) {
   const ring: Array<Recorded | undefined> = new Array(size).fill(undefined)
   // where the next entry goes, and how many the ring holds
   let next = 0
   let count = 0
+
+  /** the matching entries, newest first, unformatted */
+  function* select(filter: JournalFilter | undefined): Generator<Recorded> {
+    const compiled = compileJournalFilter(filter, bodies)
+    let found = 0
+    for (let k = 1; k <= count && found < compiled.limit; k++) {
+      const e = ring[(next - k + size) % size] as Recorded
+      if (!compiled.test(e)) continue
+      found++
+      yield e
+    }
+  }
+
   return {
     /** called by the request listener once a response is sent */
-    record({ requestId, provider, method, path, query, status, durationMs, req }: FinishedRequest) {
+    record({ requestId, provider, method, path, query, status, durationMs, req, response }: FinishedRequest) {
       if (!provider || size === 0) return
       const body = req.body
+      const text = response?.text
       ring[next] = {
         at: now(),
         requestId,
@@ -72,19 +146,22 @@ export function createJournal(size: number, now: () => number = Date.now) {
         headers: req.headers,
         // a large body is cut to what readBody shows, so the ring never pins big buffers
         raw: Buffer.isBuffer(body) && body.length > BODY_SHOWN ? Buffer.from(body.subarray(0, BODY_SHOWN)) : body,
+        resText: text !== undefined && text.length > BODY_SHOWN ? cut(text) : text,
+        resHeaders: response?.headers,
+        resBytes: text !== undefined && text.length > BODY_SHOWN ? Buffer.byteLength(text) : -1,
       }
       next = (next + 1) % size
       if (count < size) count++
     },
-    list(filter: { provider?: string; path?: string } = {}): JournalEntry[] {
-      const out: JournalEntry[] = []
-      for (let k = 1; k <= count; k++) {
-        const e = ring[(next - k + size) % size] as Recorded
-        if ((filter.provider && e.provider !== filter.provider) || (filter.path && !e.path.includes(filter.path))) continue
-        const { raw, at, headers, ...rest } = e
-        out.push({ ...rest, at: new Date(at).toISOString(), headers: maskHeaders(headers as Record<string, unknown>), body: readBody(raw) })
-      }
-      return out
+    /** the entries matching `filter`, newest first, masked; throws a JournalFilterError on a bad filter value */
+    list(filter?: JournalFilter): JournalEntry[] {
+      return Array.from(select(filter), format)
+    },
+    /** how many entries match `filter` (its `limit` caps the count); throws a JournalFilterError on a bad filter value */
+    count(filter?: JournalFilter): number {
+      let n = 0
+      for (const _ of select(filter)) n++
+      return n
     },
     clear() {
       ring.fill(undefined)

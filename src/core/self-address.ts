@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises'
 import { BlockList, isIP } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import path from 'node:path'
+import { isInboxPath } from './inbox-url.js'
 
 // Where the sandbox itself listens. A webhook delivered back into it would let one tenant drive the control API
 // (e.g. /__admin/reset wipes every tenant) or loop into a provider API, so no delivery may go there.
@@ -12,7 +13,7 @@ export interface SelfAddress {
   port: number
 }
 
-/** the sandbox's own top-level paths; the one place to allow a future built-in inbox (e.g. /__admin/inbox/{name}) */
+/** the sandbox's own top-level paths; of them, only the built-in inbox's delivery path is allowed (see ownPath) */
 const OWN_SEGMENTS = new Set(['__admin', 'fintoc', 'monato'])
 
 /** the validation message the providers give for such a URL (after the field name) */
@@ -45,7 +46,10 @@ function addressIsSelf(ip: string, self: SelfAddress): boolean {
   return own.check(ip, type)
 }
 
-/** the first path segment, as the server could route it: dot segments resolved, percent-decoding and case ignored */
+/**
+ * the first path segment, as the server could route it: dot segments resolved, percent-decoding and case ignored;
+ * exactly /__admin/inbox/{name} is not the sandbox's own (it only keeps what it receives), in every form checked
+ */
 function ownPath(pathname: string): boolean {
   const forms = [pathname]
   try {
@@ -54,8 +58,9 @@ function ownPath(pathname: string): boolean {
     // a malformed escape: the raw form is still checked
   }
   return forms.some((p) => {
-    const first = path.posix.normalize(p).toLowerCase().split('/').find((s) => s !== '')
-    return first !== undefined && OWN_SEGMENTS.has(first)
+    const normal = path.posix.normalize(p)
+    const first = normal.toLowerCase().split('/').find((s) => s !== '')
+    return first !== undefined && OWN_SEGMENTS.has(first) && !isInboxPath(normal)
   })
 }
 

@@ -131,3 +131,10 @@ export function actionForm(title: string, method: 'POST' | 'DELETE', action: str
     return html`<p><label for="${id}">${f.label}</label> ${control}${f.hint ? html` <small class="muted">${f.hint}</small>` : ''}</p>`
   })}<button type="submit">${submit}</button><output class="result" aria-live="polite"></output></form>`
 }
+
+/** an HTTP status code, coloured by its class (2xx good, 4xx/5xx bad) */
+export function httpStatus(code: number | null | undefined): Html {
+  if (code === null || code === undefined) return html`<span class="muted">—</span>`
+  const tone = code >= 200 && code < 300 ? 'good' : code >= 400 ? 'bad' : 'wait'
+  return html`<span class="status ${tone}">${code}</span>`
+}

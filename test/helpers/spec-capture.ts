@@ -1,4 +1,5 @@
 import type { RequestListener, ServerResponse } from 'node:http'
+import { parseInboxShortForm } from '../../src/core/inbox-url.js'
 import { withoutCredentials } from '../../src/core/webhook-http.js'
 import type { DeliveriesState } from '../../src/core/webhooks.js'
 import type { Sandbox } from '../../src/sandbox.js'
@@ -51,7 +52,12 @@ export function recordDeliveries(sandbox: () => Sandbox | undefined, write: Spec
     const sb = sandbox()
     if (typeof body === 'string' && sb) {
       const log = (sb.store.data.core as { webhooks?: DeliveriesState }).webhooks
-      const d = log?.order.map((id) => log.deliveries[id]).find((x) => x?.body === body && withoutCredentials(x.url, {}).url === url)
+      // an `inbox:<name>` URL is sent to the sandbox's own /__admin/inbox/<name>
+      const sentTo = (stored: string) => {
+        const short = parseInboxShortForm(stored)
+        return short ? url.endsWith(`/__admin/inbox/${short.name}${short.query}`) : withoutCredentials(stored, {}).url === url
+      }
+      const d = log?.order.map((id) => log.deliveries[id]).find((x) => x?.body === body && sentTo(x.url))
       if (!d) write({ kind: 'delivery', provider: 'unknown', eventType: 'unknown', url, body })
       else if (!seen.has(d.id)) {
         seen.add(d.id)

@@ -21,7 +21,20 @@ export interface ApiCall {
   /** query string parsed as Express's "simple" parser does */
   query: Record<string, unknown>
   requestId: string
+  /** set by the handler as it answers: kept by reference for the journal, formatted only when read */
+  sent: SentResponse | undefined
 }
+
+/** a provider answer as written: the body text and the headers the handler set */
+export interface SentResponse {
+  /** the JSON body; undefined for none (or, for a page served by the app, not kept) */
+  text: string | undefined
+  /** besides X-Request-Id, and Content-Type and Content-Length of a JSON body, which are implied */
+  headers: Readonly<Record<string, string | number | readonly string[] | undefined>>
+}
+
+/** the type of every JSON body a provider handler writes */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 
 export interface ApiRoute {
   name: string
@@ -40,6 +53,8 @@ export interface FinishedRequest {
   status: number
   durationMs: number
   req: IncomingMessage & { body?: unknown }
+  /** what was answered, when the journal should keep it (provider requests) */
+  response?: SentResponse
 }
 
 export interface ListenerDeps {
@@ -67,15 +82,20 @@ export function createListener({ app, apis, logger, requestId, onFinish }: Liste
     const name = pathname.slice(1, slash === -1 ? undefined : slash)
     const route = routes.get(name)
     const started = process.hrtime.bigint()
+    // the provider API call, whose answer the journal keeps
+    let call: ApiCall | undefined
     res.on('finish', () => {
       const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10
       // path only: query strings and bodies can carry customer data
       access.info({ reqId: id, method: req.method, path: pathname, status: res.statusCode, ms: durationMs }, 'request')
-      onFinish?.({ requestId: id, provider: route?.name, method: req.method ?? 'GET', path: pathname, query, status: res.statusCode, durationMs, req })
+      // a provider's page is answered by the app: its headers, not its HTML
+      const response = call ? call.sent : route ? { text: undefined, headers: res.getHeaders() } : undefined
+      onFinish?.({ requestId: id, provider: route?.name, method: req.method ?? 'GET', path: pathname, query, status: res.statusCode, durationMs, req, response })
     })
     const sub = route ? pathname.slice(name.length + 1) || '/' : ''
     if (route && !route.pagesPaths?.some((p) => sub === p || sub.startsWith(`${p}/`))) {
-      route.handle({ req, res, path: sub, url, baseUrl: `/${name}`, query, requestId: id })
+      call = { req, res, path: sub, url, baseUrl: `/${name}`, query, requestId: id, sent: undefined }
+      route.handle(call)
       return
     }
     ;(res as ServerResponse & { locals?: Record<string, unknown> }).locals = { requestId: id }

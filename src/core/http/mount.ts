@@ -10,7 +10,7 @@ import type { Operation } from '../spec/operations.js'
 import { createRouteMatcher } from '../spec/router.js'
 import type { OperationValidator } from '../spec/validate.js'
 import { parseJsonBody } from './body.js'
-import type { ApiCall } from './listener.js'
+import { type ApiCall, JSON_CONTENT_TYPE } from './listener.js'
 
 // One handler per provider, on node's own req/res (see listener.ts): match the spec route, authenticate, parse
 // and validate, then run the operation's handler or answer generated data. Every error leaves in the
@@ -46,7 +46,7 @@ export function mountProvider({ provider, operations, validators, generate, idem
     // disk write, are answered in the provider's envelope
     const fail = (err: unknown) => {
       if (res.headersSent) return void res.end()
-      send(res, serialise(errorResponse(err, call, state)))
+      send(call, serialise(errorResponse(err, call, state)))
     }
     try {
       readBody(req, res, (err?: unknown) => {
@@ -60,7 +60,7 @@ export function mountProvider({ provider, operations, validators, generate, idem
   }
 
   async function handle(call: ApiCall, state: CallState): Promise<void> {
-    const { req, res, path } = call
+    const { req, path } = call
     const method = req.method ?? 'GET'
     let stored: Begin = { kind: 'none' }
     let response: Reply
@@ -96,7 +96,7 @@ export function mountProvider({ provider, operations, validators, generate, idem
           principal,
         })
         if (stored.kind === 'replay') {
-          send(res, { ...stored.response, headers: { ...stored.response.headers, 'Idempotent-Replayed': 'true' } })
+          send(call, { ...stored.response, headers: { ...stored.response.headers, 'Idempotent-Replayed': 'true' } })
           return
         }
       }
@@ -107,7 +107,7 @@ export function mountProvider({ provider, operations, validators, generate, idem
     }
     const out = serialise(response)
     if (stored.kind === 'first') await (refused ? stored.abandon() : stored.complete(out))
-    send(res, out)
+    send(call, out)
   }
 
   function errorResponse(err: unknown, call: ApiCall, state: CallState): Reply {
@@ -170,11 +170,15 @@ interface Reply {
 const serialise = (r: Reply): StoredResponse => ({ status: r.status, text: r.body === undefined ? undefined : JSON.stringify(r.body), headers: r.headers })
 
 /** written with node's own calls: the text is final, so Express's send (type sniffing, freshness) has nothing to add */
-function send(res: ServerResponse, { status, text, headers }: StoredResponse) {
+function send(call: ApiCall, sent: StoredResponse) {
+  const { res } = call
+  const { status, text, headers } = sent
+  // a reference, not a copy: the journal formats it only when read
+  call.sent = sent
   res.statusCode = status
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
   if (text === undefined) return void res.end()
-  res.setHeader('Content-Type', 'application/json; charset=utf-8')
+  res.setHeader('Content-Type', JSON_CONTENT_TYPE)
   res.setHeader('Content-Length', Buffer.byteLength(text))
   res.end(text)
 }

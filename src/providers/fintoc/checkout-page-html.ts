@@ -9,7 +9,8 @@ export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.cha
 /** what the page shows of a session: a subset of `checkoutSessionJson` */
 export interface SessionView {
   id: string
-  amount: number
+  /** null for the setup flow: the payer authorizes future charges, nothing is charged now */
+  amount: number | null
   currency: 'CLP' | 'MXN'
   expires_at: string
 }
@@ -100,17 +101,20 @@ function bankSelect(currency: 'CLP' | 'MXN', state: FormState): string {
 
 /** the payment form; `base` is the page's own path (`/fintoc/checkout/<id>`) */
 export function formPage(view: SessionView, base: string, state: FormState): string {
-  const amount = formatAmount(view.amount, view.currency)
+  // the setup flow charges nothing now: the page asks for the authorization instead
+  const amount = view.amount === null ? null : formatAmount(view.amount, view.currency)
+  const action = amount === null ? 'Authorize automatic debit' : `Pay ${amount}`
   const summary = state.error
     ? `<div class="summary" id="error-summary" role="alert" tabindex="-1"><h2>The payment was not sent</h2>` +
       `<p><a href="#${state.error.field ?? 'institution_id'}">${escapeHtml(state.error.message)}</a></p></div>`
     : ''
   const fields = fieldsFor(view.currency).map((f) => input(f, state)).join('')
   return layout(
-    `Pay ${amount}`,
-    `<h1>Pay with your bank</h1>${summary}<p>Amount to pay</p><p class="amount" id="amount">${escapeHtml(amount)}</p>` +
+    action,
+    `<h1>Pay with your bank</h1>${summary}` +
+      (amount === null ? '<p>Nothing is charged now: the store asks to charge this account later.</p>' : `<p>Amount to pay</p><p class="amount" id="amount">${escapeHtml(amount)}</p>`) +
       `<form method="post" action="${escapeHtml(base)}/pay" novalidate aria-label="Payment details">${bankSelect(view.currency, state)}${fields}` +
-      `<button type="submit" class="primary">Pay ${escapeHtml(amount)}</button></form>` +
+      `<button type="submit" class="primary">${escapeHtml(action)}</button></form>` +
       `<form method="post" action="${escapeHtml(base)}/cancel"><button type="submit" class="secondary">Cancel and return to the store</button></form>` +
       `<p class="note">Checkout ${escapeHtml(view.id)}, open until ${escapeHtml(view.expires_at)}.</p>`,
   )
@@ -126,7 +130,7 @@ export function messagePage(title: string, text: string, link?: { href: string; 
 export function processingPage(view: SessionView, returnTo: string): string {
   return layout(
     'Processing your payment',
-    `<h1>Processing your payment</h1><p role="status">Waiting for your bank to confirm ${escapeHtml(formatAmount(view.amount, view.currency))}. ` +
+    `<h1>Processing your payment</h1><p role="status">Waiting for your bank to confirm ${escapeHtml(view.amount === null ? 'the authorization' : formatAmount(view.amount, view.currency))}. ` +
       'This page moves on by itself.</p>' +
       `<p><a href="${escapeHtml(returnTo)}">Check again</a></p>`,
     returnTo,

@@ -39,7 +39,8 @@ export function createCheckoutPageRoutes(state: StateSlice<FintocState>, session
     }
     if (j.status === 'in_progress') return send(res, 200, processingPage(sessionView(cs), `${base(req, cs)}/return`))
     if (j.status === 'finished') {
-      const outcome = j.payment_resource?.payment_intent.status ?? 'unknown'
+      // setup and subscription flows have no payment: their outcome is the setup intent's
+      const outcome = j.payment_resource?.payment_intent.status ?? j.setup_intent?.status ?? 'unknown'
       return send(res, 200, messagePage('This checkout is finished', `Its payment's status is ${outcome}; it cannot be paid again.`, { href: j.success_url, text: 'Return to the store' }))
     }
     return send(res, 200, formPage(sessionView(cs), base(req, cs), { values: {} }))

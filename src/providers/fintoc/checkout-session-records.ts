@@ -14,6 +14,23 @@ export interface CustomerRecord {
   createdAt: number
 }
 
+export type CheckoutFlow = 'payment' | 'subscription' | 'setup'
+
+/** a line item as the session echoes it (the subfields are not documented: Stripe-like, inferred) */
+export interface CheckoutLineItem {
+  quantity: number
+  price_data: { unit_amount: number; product_data?: Record<string, unknown>; recurring?: Record<string, unknown> }
+}
+
+export type SetupIntentStatus = 'created' | 'started' | 'waiting_for_retry' | 'succeeded' | 'failed'
+
+/** the setup intent a setup- or subscription-flow session carries once the payer authorized (or failed to) */
+export interface SetupIntentRecord {
+  id: string
+  status: SetupIntentStatus
+  errorReason: string | null
+}
+
 export interface CheckoutSessionRecord {
   id: string
   orgId: string
@@ -33,6 +50,14 @@ export interface CheckoutSessionRecord {
   paymentMethodTypes: string[]
   /** set once the payer starts paying */
   paymentIntentId: string | null
+  /** absent in snapshots from before the setup and subscription flows: payment */
+  flow?: CheckoutFlow
+  lineItems?: CheckoutLineItem[] | null
+  setupIntent?: SetupIntentRecord | null
+  /** the method the setup saved for the customer */
+  paymentMethodId?: string | null
+  /** the subscription a subscription-flow session created */
+  subscriptionId?: string | null
   redirectUrl: string
   sessionToken: string
   expiresAt: number

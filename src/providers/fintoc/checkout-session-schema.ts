@@ -31,6 +31,22 @@ export const checkoutSessionRecord: z.ZodType<CheckoutSessionRecord> = z.object(
   metadata: freeObject,
   paymentMethodTypes: z.array(z.string()),
   paymentIntentId: z.string().nullable(),
+  flow: z.enum(['payment', 'subscription', 'setup']).optional(),
+  lineItems: z
+    .array(
+      z.object({
+        quantity: z.number().int().min(1),
+        price_data: z.object({ unit_amount: z.number().int(), product_data: freeObject.optional(), recurring: freeObject.optional() }),
+      }),
+    )
+    .nullable()
+    .optional(),
+  setupIntent: z
+    .object({ id: z.string().min(1), status: z.enum(['created', 'started', 'waiting_for_retry', 'succeeded', 'failed']), errorReason: z.string().nullable() })
+    .nullable()
+    .optional(),
+  paymentMethodId: z.string().nullable().optional(),
+  subscriptionId: z.string().nullable().optional(),
   redirectUrl: z.string(),
   sessionToken: z.string(),
   expiresAt: z.number(),

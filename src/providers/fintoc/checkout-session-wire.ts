@@ -1,3 +1,4 @@
+import { setupIntentJson } from './checkout-session-flows.js'
 import { customerJson } from './customers.js'
 import { paymentIntentJson } from './payment-intents.js'
 import type { CheckoutSessionRecord, FintocState, Mode } from './state.js'
@@ -13,10 +14,12 @@ function paymentResource(s: FintocState, cs: CheckoutSessionRecord, mode: Mode) 
 
 export function checkoutSessionJson(s: FintocState, cs: CheckoutSessionRecord, mode: Mode) {
   const customer = cs.customerId ? s.customers[cs.customerId] : undefined
+  const flow = cs.flow ?? 'payment'
   return {
     id: cs.id,
     object: 'checkout_session',
-    amount: cs.amount,
+    // the setup flow charges nothing: documented as absent, served as null (inferred)
+    amount: flow === 'setup' ? null : cs.amount,
     business_profile: null,
     cancel_url: cs.cancelUrl,
     created_at: isoSeconds(cs.createdAt),
@@ -24,18 +27,21 @@ export function checkoutSessionJson(s: FintocState, cs: CheckoutSessionRecord, m
     customer: customer ? customerJson(customer, mode) : null,
     customer_email: cs.customerEmail,
     expires_at: isoSeconds(cs.expiresAt),
-    flow: 'payment',
-    line_items: null,
+    flow,
+    line_items: cs.lineItems ?? null,
     metadata: cs.metadata,
     mode,
-    payment_method: null,
+    // the method a setup saved (inferred: the docs show null on a payment session)
+    payment_method: cs.paymentMethodId ?? null,
     payment_method_options: {},
     payment_method_types: cs.paymentMethodTypes,
     payment_resource: paymentResource(s, cs, mode),
     redirect_url: cs.redirectUrl,
     session_token: cs.sessionToken,
-    setup_intent: null,
+    setup_intent: cs.setupIntent ? setupIntentJson(cs.setupIntent) : null,
     status: cs.status,
+    // not in the documented object (inferred): the subscription a subscription-flow session created
+    subscription: cs.subscriptionId ?? null,
     success_url: cs.successUrl,
   }
 }

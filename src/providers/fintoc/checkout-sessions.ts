@@ -2,7 +2,9 @@ import type { Clock } from '../../core/clock.js'
 import { ApiError } from '../../core/errors.js'
 import type { IdGenerator } from '../../core/ids.js'
 import type { UpdateTools } from '../types.js'
-import { type CheckoutSessionAction, CHECKOUT_SESSION_EVENT, nextSessionStatus } from './checkout-session-machine.js'
+import { checkFlow, enroll } from './checkout-session-flows.js'
+import { CHECKOUT_SESSION_EVENT, type CheckoutSessionAction, nextSessionStatus } from './checkout-session-machine.js'
+import type { CheckoutFlow, CheckoutLineItem } from './checkout-session-records.js'
 import { sessionEventJson } from './checkout-session-wire.js'
 import type { CustomerInput, Customers } from './customers.js'
 import { ownedBy } from './errors.js'
@@ -18,7 +20,11 @@ export const DEFAULT_SESSION_TTL_MS = 24 * 60 * 60 * 1000
 export const MIN_SESSION_TTL_MS = 10 * 60 * 1000
 
 export interface CreateSessionBody {
-  amount: number
+  /** v2 only (v1 knows the payment flow alone) */
+  flow?: CheckoutFlow
+  /** required on v1; on v2 it depends on the flow (see checkout-session-flows.ts) */
+  amount?: number
+  line_items?: CheckoutLineItem[]
   currency: string
   success_url: string
   cancel_url: string
@@ -66,12 +72,24 @@ export function createCheckoutSessions(deps: { ids: IdGenerator; clock: Clock; e
   /** created but past its expires_at, before the expiry job ran: no longer payable */
   const lapsed = (cs: CheckoutSessionRecord) => cs.status === 'created' && clock.now() >= cs.expiresAt
 
-  /** the session's payment intent starts paying with what the payer typed; the session goes in_progress */
-  function startPaying(s: FintocState, tools: UpdateTools, cs: CheckoutSessionRecord, input: PaymentInput): PaymentIntentRecord {
+  function payable(cs: CheckoutSessionRecord) {
     if (lapsed(cs)) {
       throw new ApiError('conflict', `Checkout session ${cs.id} expired at its expires_at`, { code: 'invalid_checkout_session_status' })
     }
     if (cs.status !== 'created') throw new ApiError('conflict', `Checkout session ${cs.id} is ${cs.status}: it cannot be paid`, { code: 'invalid_checkout_session_status' })
+  }
+
+  /** setup and subscription flows: the payer authorizes; the setup intent, saved method and subscription are made and the session finishes, in this update */
+  function startEnrolling(s: FintocState, tools: UpdateTools, cs: CheckoutSessionRecord, input: PaymentInput) {
+    payable(cs)
+    enroll(s, { ids, clock }, cs, input)
+    move(s, tools, cs, 'start')
+    move(s, tools, cs, 'finish')
+  }
+
+  /** the session's payment intent starts paying with what the payer typed; the session goes in_progress */
+  function startPaying(s: FintocState, tools: UpdateTools, cs: CheckoutSessionRecord, input: PaymentInput): PaymentIntentRecord {
+    payable(cs)
     // refused test values are refused before anything is made
     planPayment(cs.currency, input)
     const p = intents.create(s, tools, cs.orgId, {
@@ -99,12 +117,14 @@ export function createCheckoutSessions(deps: { ids: IdGenerator; clock: Clock; e
           throw new ApiError('invalid_request', 'expires_at must be at least 10 minutes in the future', { param: 'expires_at', code: 'invalid_expires_at' })
         }
       }
+      // v1: the spec requires amount and knows no other flow
+      const shape = api === 'v2' ? checkFlow(body) : { flow: 'payment' as const, amount: body.amount!, lineItems: null }
       const id = ids.prefixed('cs')
       const cs: CheckoutSessionRecord = {
         id,
         orgId,
         api,
-        amount: body.amount,
+        amount: shape.amount,
         currency: body.currency.toUpperCase() as 'CLP' | 'MXN',
         status: 'created',
         successUrl: body.success_url,
@@ -114,6 +134,11 @@ export function createCheckoutSessions(deps: { ids: IdGenerator; clock: Clock; e
         metadata: body.metadata ?? {},
         paymentMethodTypes: body.payment_method_types ?? ['bank_transfer'],
         paymentIntentId: null,
+        flow: shape.flow,
+        lineItems: shape.lineItems,
+        setupIntent: null,
+        paymentMethodId: null,
+        subscriptionId: null,
         // reserved for the hosted checkout stand-in (served under the provider's prefix)
         redirectUrl: `${baseUrl}/checkout/${id}`,
         sessionToken: `${id}_sec_${ids.chars('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', 22)}`,
@@ -143,7 +168,8 @@ export function createCheckoutSessions(deps: { ids: IdGenerator; clock: Clock; e
     /** the hosted page's stand-in: the payer picks a bank and types the test values */
     pay(s: FintocState, tools: UpdateTools, id: string, input: PaymentInput) {
       const cs = s.checkoutSessions[id]!
-      startPaying(s, tools, cs, input)
+      if ((cs.flow ?? 'payment') === 'payment') startPaying(s, tools, cs, input)
+      else startEnrolling(s, tools, cs, input)
       return cs
     },
 
@@ -167,6 +193,12 @@ export function createCheckoutSessions(deps: { ids: IdGenerator; clock: Clock; e
       if (to === 'expired') {
         if (cs.status !== 'created') return false
         move(s, tools, cs, 'expire')
+        return true
+      }
+      if ((cs.flow ?? 'payment') !== 'payment') {
+        // no payment intent: the forced outcome is the setup intent's (pending ends as succeeded, as when paid)
+        if (cs.status !== 'created' || lapsed(cs)) return false
+        startEnrolling(s, tools, cs, testValues(cs.currency, outcome))
         return true
       }
       if (cs.status === 'created') startPaying(s, tools, cs, testValues(cs.currency, outcome))

@@ -15,8 +15,8 @@ export const subscribed = (enabledEvents: string[], type: string) => enabledEven
 export type EventPayload = { data: { id?: unknown } } | { transfer: TransferAsOf }
 
 export function createEvents(ids: IdGenerator, clock: Clock, settings: FintocSettings) {
-  return function emit(s: FintocState, tools: UpdateTools, orgId: string, type: string | undefined, payload: EventPayload) {
-    if (!type) return
+  return function emit(s: FintocState, tools: UpdateTools, orgId: string, type: string | undefined, payload: EventPayload): EventRecord | undefined {
+    if (!type) return undefined
     const id = ids.prefixed('evt')
     const event: EventRecord = 'transfer' in payload
       ? { id, orgId, type, createdAt: clock.now(), data: null, transfer: payload.transfer }
@@ -34,6 +34,7 @@ export function createEvents(ids: IdGenerator, clock: Clock, settings: FintocSet
       if (e.status === 'enabled' && subscribed(e.enabledEvents, type)) send(endpointId, e.url)
     }
     if (settings.webhookUrl) send(null, settings.webhookUrl)
+    return event
   }
 }
 

@@ -15,7 +15,8 @@ export function createRefundHandlers(state: StateSlice<FintocState>, refunds: Re
     getRefund: (ctx) => ({ body: refundJson(refunds.owned(state.data, ctx.principal.orgId, ctx.params.id!), ctx.principal.mode) }),
     listRefunds: (ctx) => {
       const s = state.data
-      const { status } = ctx.query
+      // the object page calls the initial status `created`, the rest of the docs `pending`: both list the pending ones
+      const status = ctx.query.status === 'created' ? 'pending' : ctx.query.status
       const inWindow = timeWindow(ctx.query)
       const all = [...s.orgs[ctx.principal.orgId]!.refundIds]
         .reverse()

@@ -33,6 +33,9 @@ import { createCheckoutSessionHandlers } from './handlers-checkout-sessions.js'
 import { createRefunds, JOB_ADVANCE_REFUND } from './refunds.js'
 import { createRefundHandlers } from './handlers-refunds.js'
 import { createRefundAdmin } from './admin-refunds.js'
+import { createInboundAdmin } from './admin-inbound.js'
+import { createFintocDashboard } from './dashboard.js'
+import { createEventIndex } from './dashboard-events.js'
 
 export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
   name: 'fintoc',
@@ -47,7 +50,9 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
     const orgs = createOrgLifetime({ state, ids, clock, logger, idleTtlMs: settings.orgIdleTtlMs, maxAutoOrgs: settings.maxAutoOrgs })
     // scenario rules come first, so they can override the built-in ones
     const rules = () => [...state.data.outcomeRules, ...DEFAULT_OUTCOME_RULES]
-    const emit = createEvents(ids, clock, settings)
+    // the dashboard's timelines find a resource's events through this index, kept up as events are recorded
+    const eventIndex = createEventIndex(state)
+    const emit = eventIndex.watch(createEvents(ids, clock, settings))
     signWebhooks(createSigner(state, settings))
     const money = createMoney({ ids, clock, settleDelayMs: settings.settleDelayMs, rules, emit })
     const verifications = createVerifications({ ids, clock, settleDelayMs: settings.settleDelayMs, rules, emit })
@@ -67,7 +72,8 @@ export const fintocModule: ProviderModule<FintocState, FintocScenario> = {
     const provider: Provider<FintocPrincipal> = {
       name: 'fintoc',
       authenticate: createFintocAuth(orgs.orgFor, createJwsGuard(state, settings)),
-      admin: createFintocAdmin(state, orgs.orgFor, intents, money, verifications).use(createCheckoutSessionAdmin(state, sessions)).use(createRefundAdmin(state, refunds)),
+      admin: createFintocAdmin(state, orgs.orgFor, intents, money, verifications).use(createCheckoutSessionAdmin(state, sessions)).use(createRefundAdmin(state, refunds)).use(createInboundAdmin(state, money)),
+      dashboard: createFintocDashboard(state, eventIndex),
       pages: [
         { path: '/widget', router: createWidgetRoutes(state, intents) },
         { path: '/checkout', router: createCheckoutPageRoutes(state, sessions) },

@@ -18,6 +18,9 @@ export function fintocScenarioIds(section: FintocScenario): DeclaredId[] {
     ;(org.payment_intents ?? []).forEach((p, i) => {
       if (p.id) out.push({ kind: 'payment intent id', value: p.id, path: [...at, 'payment_intents', i, 'id'] })
     })
+    ;(org.customers ?? []).forEach((c, i) => {
+      if (c.id) out.push({ kind: 'customer id', value: c.id, path: [...at, 'customers', i, 'id'] })
+    })
     ;(org.webhook_endpoints ?? []).forEach((e, i) => {
       if (e.id) out.push({ kind: 'webhook endpoint id', value: e.id, path: [...at, 'webhook_endpoints', i, 'id'] })
     })

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { readEnv } from '../../core/env.js'
+import { webhookUrlSetting } from '../../core/inbox-url.js'
 import { readPublicKey } from './jws.js'
 
 // Fintoc settings from the environment, checked when the provider is built.
@@ -17,7 +18,8 @@ const Settings = z.object({
   FINTOC_SETTLE_DELAY_MS: z.coerce.number().int().min(0).default(1000),
   FINTOC_JWS: z.enum(['enforce', 'off']).default('enforce'),
   FINTOC_JWS_PUBLIC_KEY: z.string().optional(),
-  FINTOC_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  // an http(s) URL, or `inbox:<name>`: the sandbox's own inbox, resolved at delivery
+  FINTOC_WEBHOOK_URL: webhookUrlSetting.optional(),
   FINTOC_WEBHOOK_SECRET: z.string().min(1).optional(),
   FINTOC_ORG_IDLE_TTL_MS: wholeNumber('milliseconds').default(24 * 60 * 60 * 1000),
   FINTOC_MAX_AUTO_ORGS: wholeNumber('organizations').default(50_000),

@@ -1,6 +1,7 @@
 import type { Provider, ProviderModule } from '../types.js'
 import { createMonatoAuth, type MonatoPrincipal } from './auth.js'
 import { createMonatoAdmin } from './admin.js'
+import { createMonatoDashboard } from './dashboard.js'
 import { formatMonatoError } from './errors.js'
 import { createCredits } from './credits.js'
 import { createMoneyIn } from './money-in.js'
@@ -52,6 +53,7 @@ export const monatoModule: ProviderModule<MonatoState, MonatoScenario> = {
       recover: createMonatoRecovery(state),
       configuredWebhookUrls: { MONATO_WEBHOOK_URL: settings.webhookUrl },
       admin: createMonatoAdmin(state, moneyIn, transactions),
+      dashboard: createMonatoDashboard(state),
       handlers: {
         ...createAuthHandlers(state, clock, ids),
         ...createCatalogHandlers(state),

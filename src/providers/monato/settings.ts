@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { readEnv } from '../../core/env.js'
+import { webhookUrlSetting } from '../../core/inbox-url.js'
 import { hasCredentials } from '../../core/webhook-http.js'
 
 // Monato settings from the environment, checked when the provider is built.
@@ -11,7 +12,8 @@ const Settings = z.object({
   MONATO_IDEMPOTENCY: z.enum(['lenient', 'strict']).default('lenient'),
   // the staging namespace third-party clients use (inferred)
   MONATO_IDEMPOTENCY_NAMESPACE: z.uuid().default('fb9e4ed2-ab8c-4ce3-9bec-4ae7008bfd43'),
-  MONATO_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  // an http(s) URL, or `inbox:<name>`: the sandbox's own inbox, resolved at delivery
+  MONATO_WEBHOOK_URL: webhookUrlSetting.optional(),
   MONATO_WEBHOOK_TOKEN: z.string().min(1).optional(),
 }).superRefine((d, ctx) => {
   // both would be sent as Authorization: the URL's user and password could never reach the receiver
