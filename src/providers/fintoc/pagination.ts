@@ -1,7 +1,7 @@
 import { ApiError } from '../../core/errors.js'
 import type { Operation } from '../../core/spec/operations.js'
 
-// v2 lists: a bare array, `limit` + `starting_after`, and the next page as an absolute URL in
+// v2 lists: a bare array, `limit` + `starting_after` (or `ending_before`), and the next page as an absolute URL in
 // `Link` carrying every filter (the SDKs follow it as is). An empty `Link` means the last page.
 
 export interface CursorPage<T> {
@@ -22,6 +22,11 @@ export function cursorPage<R extends { id: string }>(
 ): CursorPage<R> {
   const limit = typeof query.limit === 'number' ? query.limit : 30
   const after = typeof query.starting_after === 'string' ? query.starting_after : undefined
+  const before = typeof query.ending_before === 'string' ? query.ending_before : undefined
+  if (after !== undefined && before !== undefined) {
+    throw new ApiError('invalid_request', 'Invalid params: starting_after and ending_before cannot be used together', { param: 'ending_before', code: 'invalid_params' })
+  }
+  if (before !== undefined) return pageBefore(ids, lookup, keep, query, pageUrl, limit, before)
   let passed = after === undefined
   const items: R[] = []
   let hasMore = false
@@ -40,12 +45,48 @@ export function cursorPage<R extends { id: string }>(
   }
   if (!passed) throw new ApiError('invalid_request', `Invalid param: starting_after (no such object: ${after})`, { param: 'starting_after', code: 'invalid_params' })
   if (!hasMore || items.length === 0) return { items, link: '' }
+  return { items, link: nextLink(pageUrl, query, items[items.length - 1]!.id) }
+}
+
+function nextLink(pageUrl: string, query: Record<string, unknown>, lastId: string): string {
   const next = new URL(pageUrl)
   for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && key !== 'starting_after') next.searchParams.set(key, String(value))
+    if (value !== undefined && key !== 'starting_after' && key !== 'ending_before') next.searchParams.set(key, String(value))
   }
-  next.searchParams.set('starting_after', items[items.length - 1]!.id)
-  return { items, link: `<${next.toString()}>; rel="next"` }
+  next.searchParams.set('starting_after', lastId)
+  return `<${next.toString()}>; rel="next"`
+}
+
+/**
+ * `ending_before`: the `limit` records just newer than the cursor, still newest first (the page a client saw
+ * before the cursor's). Its `Link` is the next (older) page, which starts after its own last record. Inferred.
+ */
+function pageBefore<R extends { id: string }>(
+  ids: readonly string[],
+  lookup: (id: string) => R,
+  keep: (record: R) => boolean,
+  query: Record<string, unknown>,
+  pageUrl: string,
+  limit: number,
+  before: string,
+): CursorPage<R> {
+  // newer records are walked first: keep a window of the last `limit` seen before reaching the cursor
+  const window: R[] = []
+  let found = false
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const record = lookup(ids[i]!)
+    if (!keep(record)) continue
+    if (record.id === before) {
+      found = true
+      break
+    }
+    window.push(record)
+    if (window.length > limit) window.shift()
+  }
+  if (!found) throw new ApiError('invalid_request', `Invalid param: ending_before (no such object: ${before})`, { param: 'ending_before', code: 'invalid_params' })
+  // the cursor itself follows the page, so there is always a next page
+  if (window.length === 0) return { items: window, link: '' }
+  return { items: window, link: nextLink(pageUrl, query, window[window.length - 1]!.id) }
 }
 
 /**
