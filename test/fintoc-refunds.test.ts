@@ -73,16 +73,34 @@ describe('refunds', () => {
     expect(served.body).toMatchObject({ type: 'refund.succeeded', data: { id: res.body.id, status: 'succeeded' } })
   })
 
-  it.each([
-    [6600, 'insufficient_funds'],
-    [7700, 'fraud_risk'],
-  ])('amount %i fails with %s after in_progress', async (amount, code) => {
+  it('amount 7700 fails with fraud_risk after in_progress', async () => {
     const pi = await payment(10_000)
-    const { body } = await refund({ resource_type: 'payment_intent', resource_id: pi, amount })
+    const { body } = await refund({ resource_type: 'payment_intent', resource_id: pi, amount: 7700 })
     await advance(10_000)
-    expect(await getRefund(body.id)).toMatchObject({ status: 'failed', failure_code: code })
+    expect(await getRefund(body.id)).toMatchObject({ status: 'failed', failure_code: 'fraud_risk' })
     expect(refundEvents().map((e) => e.type)).toEqual(['refund.in_progress', 'refund.failed'])
     // a failed refund gives its amount back: the whole payment can still be refunded
+    expect((await refund({ resource_type: 'payment_intent', resource_id: pi })).status).toBe(201)
+  })
+
+  it('amount 6600 is retried for 5 business days (weekends skipped), then fails with insufficient_funds', async () => {
+    // the sandbox clock is on Thursday 2026-01-15: picked up 5 s after creation, 5 business days later is the next
+    // Thursday (Friday, Monday, Tuesday, Wednesday, Thursday)
+    const pi = await payment(10_000)
+    const { body } = await refund({ resource_type: 'payment_intent', resource_id: pi, amount: 6600 })
+    await advance(5000)
+    expect((await getRefund(body.id)).status).toBe('in_progress')
+    await advance(7 * 24 * 3600 * 1000 - 1)
+    expect((await getRefund(body.id)).status).toBe('in_progress')
+    // what is being retried still holds its amount
+    expect((await refund({ resource_type: 'payment_intent', resource_id: pi, amount: 3401 })).status).toBe(400)
+    await advance(1)
+    const failed = await getRefund(body.id)
+    // created on a Thursday: a calendar week later, not 5 days later
+    expect(new Date(body.created_at).getUTCDay()).toBe(4)
+    const expected = new Date(Date.parse(body.created_at) + 5000 + 7 * 24 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+    expect(failed).toMatchObject({ status: 'failed', failure_code: 'insufficient_funds', updated_at: expected })
+    expect(refundEvents().map((e) => e.type)).toEqual(['refund.in_progress', 'refund.failed'])
     expect((await refund({ resource_type: 'payment_intent', resource_id: pi })).status).toBe(201)
   })
 

@@ -3,7 +3,7 @@ import type { StateSlice } from '../types.js'
 import { JOB_REVERSE, JOB_SETTLE, JOB_SETTLE_RETURN } from './money.js'
 import { JOB_EXPIRE, JOB_RESOLVE, WIDGET_TOKEN_TTL_MS } from './payment-intents.js'
 import { JOB_EXPIRE_SESSION } from './checkout-sessions.js'
-import { JOB_ADVANCE_REFUND, REFUND_PICKUP_MS, REFUND_SETTLE_MS } from './refunds.js'
+import { JOB_ADVANCE_REFUND, REFUND_PICKUP_MS, settlesAt } from './refunds.js'
 import type { FintocState } from './state.js'
 import { JOB_SETTLE_VERIFICATION } from './verifications.js'
 
@@ -32,7 +32,7 @@ export function createFintocRecovery(state: StateSlice<FintocState>, clock: Cloc
       for (const r of Object.values(s.refunds)) {
         // due when it would have been: the step's delay after the refund last moved
         if (r.status === 'pending') need(JOB_ADVANCE_REFUND, r.id, Math.max(0, r.updatedAt + REFUND_PICKUP_MS - clock.now()))
-        else if (r.status === 'in_progress') need(JOB_ADVANCE_REFUND, r.id, Math.max(0, r.updatedAt + REFUND_SETTLE_MS - clock.now()))
+        else if (r.status === 'in_progress') need(JOB_ADVANCE_REFUND, r.id, Math.max(0, settlesAt(r, r.updatedAt) - clock.now()))
       }
       for (const cs of Object.values(s.checkoutSessions)) if (cs.status === 'created') need(JOB_EXPIRE_SESSION, cs.id, cs.expiresAt - clock.now())
       return count

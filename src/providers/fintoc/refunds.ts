@@ -9,6 +9,7 @@ import { matchOutcome, type OutcomeRule } from './outcomes.js'
 import { holdsAmount, REFUND_TRANSITIONS, type RefundAction, transitionRefund } from './refund-machine.js'
 import type { FintocState, PaymentIntentRecord, RefundRecord, RefundStatus } from './state.js'
 import { isoSeconds } from './wire.js'
+import { addBusinessDays } from './business-days.js'
 
 // v1 refunds of succeeded payment intents: `pending` until Fintoc picks one up, then `in_progress`, then
 // `succeeded` or `failed` as the outcome rules chose at creation (docs/fintoc.md: "Refunds").
@@ -18,6 +19,14 @@ export const JOB_ADVANCE_REFUND = 'refund.advance'
 export const REFUND_PICKUP_MS = 5000
 export const REFUND_SETTLE_MS = 5000
 const DEFAULT_FAILURE = 'insufficient_funds'
+/** an unfunded refund is retried this long before it fails */
+export const INSUFFICIENT_FUNDS_RETRY_BUSINESS_DAYS = 5
+
+/** when an `in_progress` refund that moved at `movedAt` ends: 5 s, or after 5 business days of retries when unfunded */
+export function settlesAt(r: Pick<RefundRecord, 'plan'>, movedAt: number): number {
+  if (r.plan.outcome === 'failed' && r.plan.failureCode === 'insufficient_funds') return addBusinessDays(movedAt, INSUFFICIENT_FUNDS_RETRY_BUSINESS_DAYS)
+  return movedAt + REFUND_SETTLE_MS
+}
 
 export interface CreateRefundBody {
   resource_type: 'payment_intent'
@@ -78,7 +87,10 @@ export function createRefunds(deps: { ids: IdGenerator; clock: Clock; emit: Emit
   function move(s: FintocState, tools: UpdateTools, r: RefundRecord, action: RefundAction) {
     const type = transitionRefund(r, action, clock.now())
     emit(s, tools, r.orgId, type, { data: refundJson(r, 'test') })
-    if (r.status === 'in_progress') tools.schedule(JOB_ADVANCE_REFUND, phasedRef(r.id, r.status), REFUND_SETTLE_MS)
+    if (r.status === 'in_progress') {
+      const now = clock.now()
+      tools.schedule(JOB_ADVANCE_REFUND, phasedRef(r.id, r.status), settlesAt(r, now) - now)
+    }
   }
 
   function finish(s: FintocState, tools: UpdateTools, r: RefundRecord) {
