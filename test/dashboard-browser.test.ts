@@ -75,7 +75,7 @@ async function watched(): Promise<Page> {
 }
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true })
-const noXss = async (page: Page) => expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss), page.url()).toBeUndefined()
+const noXss = async (page: Page) => expect(await page.evaluate(() => (globalThis as { __xss?: unknown }).__xss), page.url()).toBeUndefined()
 
 describe('the dashboard in a real browser', () => {
   it('logs in, follows a transfer and a money out through "advance 1 min", redelivers a failed webhook, finds the creating request; no stored markup runs', async () => {
@@ -137,7 +137,7 @@ describe('the dashboard in a real browser', () => {
     await monatoTab.goto(`${base}${UI}/monato/transactions/${moneyOut.id}`)
     await expect.poll(() => monatoTab.locator('main').textContent()).toContain('INITIALIZED')
     expect(await monatoTab.locator('main').textContent()).toContain(SCRIPT)
-    await monatoTab.evaluate(() => Object.assign(window, { __sameDocument: true }))
+    await monatoTab.evaluate(() => Object.assign(globalThis, { __sameDocument: true }))
     await noXss(monatoTab)
 
     // the transfer, pending; "advance 1 min" (in the header) changes it in place
@@ -146,17 +146,18 @@ describe('the dashboard in a real browser', () => {
     expect(await main.textContent()).toContain('pending')
     expect(await main.textContent()).toContain(SCRIPT)
     await noXss(page)
-    await page.evaluate(() => Object.assign(window, { __sameDocument: true }))
-    await page.getByRole('button', { name: 'Advance 1 min' }).first().click()
+    await page.evaluate(() => Object.assign(globalThis, { __sameDocument: true }))
+    // the header's buttons, on every page
+    await page.getByRole('group', { name: 'Advance the clock' }).getByRole('button', { name: '+1 min' }).click()
     await expect.poll(() => main.textContent(), { timeout: 5000 }).toContain('succeeded')
     expect(await page.locator('#clock').textContent()).toContain('2026-01-15T12:02:00.000Z')
-    expect(await page.evaluate(() => (window as { __sameDocument?: boolean }).__sameDocument)).toBe(true)
+    expect(await page.evaluate(() => (globalThis as { __sameDocument?: boolean }).__sameDocument)).toBe(true)
     await shot(page, 'fintoc-transfer')
 
     // the other tab catches up by itself (live refresh), without a reload
     await monatoTab.bringToFront()
     await expect.poll(() => monatoTab.locator('main').textContent(), { timeout: 6000 }).toContain('LIQUIDATED')
-    expect(await monatoTab.evaluate(() => (window as { __sameDocument?: boolean }).__sameDocument)).toBe(true)
+    expect(await monatoTab.evaluate(() => (globalThis as { __sameDocument?: boolean }).__sameDocument)).toBe(true)
     await noXss(monatoTab)
     await shot(monatoTab, 'monato-transaction')
     await monatoTab.close()

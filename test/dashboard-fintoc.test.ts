@@ -223,6 +223,41 @@ describe('Fintoc dashboard pages over HTTP', () => {
     await page('/webhook_endpoints/we_nope', 404)
   })
 
+  it('action forms post to control routes that exist and do what the form says', async () => {
+    /** the form's target and its fields' default values, as the shell's script would send them */
+    const form = (text: string, title: string) => {
+      const at = text.indexOf(`<h3>${title}</h3>`)
+      expect(at, title).toBeGreaterThan(-1)
+      const start = text.lastIndexOf('<form', at)
+      const body = text.slice(start, text.indexOf('</form>', at))
+      const action = /data-action="([^"]+)"/.exec(body)![1]!
+      const values: Record<string, string> = {}
+      for (const m of body.matchAll(/<input [^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) if (m[2]) values[m[1]!] = m[2]
+      for (const m of body.matchAll(/<select [^>]*name="([^"]+)"[^>]*>.*?<option selected>([^<]*)<\/option>/g)) values[m[1]!] = m[2]!
+      return { action, values }
+    }
+    const post = async (f: { action: string; values: Record<string, string> }, extra: Record<string, string> = {}) => sb.http.post(f.action).send({ ...f.values, ...extra })
+
+    const failed = await post(form(await page(`/transfers/${ids.pending}`), 'Force a transition'), { to: 'failed', reason: 'dashboard' })
+    expect(failed.status).toBe(200)
+    expect((await api(MX_KEY).get(`/v2/transfers/${ids.pending}`)).body).toMatchObject({ status: 'failed', return_reason: 'dashboard' })
+    expect(await page(`/transfers/${ids.pending}`)).toContain('transfer.outbound.failed')
+
+    // the pay form's defaults are the quickstart's succeeding values
+    const paid = await post(form(await page(`/payment_intents/${ids.openIntent}`), 'Pay with a test value'))
+    expect(paid.status).toBe(200)
+    expect(paid.body.status).toBe('in_progress')
+
+    const expired = await post(form(await page(`/checkout_sessions/${ids.legacySession}`), 'Force a transition'), { to: 'expired' })
+    expect(expired.status).toBe(200)
+    expect((await api(CL_KEY).get(`/v1/checkout_sessions/${ids.legacySession}`)).body.status).toBe('expired')
+    expect(await page(`/checkout_sessions/${ids.legacySession}`)).toContain('checkout_session.expired')
+
+    const canceled = await post(form(await page(`/refunds/${ids.refund}`), 'Force a transition'), { to: 'canceled' })
+    expect(canceled.status).toBe(200)
+    expect((await api(CL_KEY).get(`/v1/refunds/${ids.refund}`)).body.status).toBe('canceled')
+  })
+
   it('unknown pages answer 404 inside the dashboard', async () => {
     const text = await page('/nothing-here', 404)
     expect(text).toContain('<html')
@@ -252,6 +287,19 @@ describe('the section for the shell', () => {
     expect(path(settled.id)).toBe(`/transfers/${ids.inbound}`)
     expect(path('tr_unknown')).toBeUndefined()
     expect(path('constructor')).toBeUndefined()
+  })
+})
+
+describe('timelines across a snapshot restore', () => {
+  it('a restored state’s events are found, and so are events recorded after it', async () => {
+    const snapshot = await sb.http.get('/__admin/snapshot')
+    expect(snapshot.status).toBe(200)
+    expect((await sb.http.post('/__admin/snapshot').send(snapshot.body)).status).toBe(200)
+    expect(await page(`/transfers/${ids.inbound}`)).toContain('transfer.inbound.succeeded')
+    const t = await api(MX_KEY).post('/v2/simulate/receive_transfer', { account_number_id: ids.mxNumber, amount: 1, currency: 'mxn' })
+    expect(await page(`/transfers/${t.id}`)).not.toContain('transfer.inbound.succeeded')
+    await advance(SETTLE)
+    expect(await page(`/transfers/${t.id}`)).toContain('transfer.inbound.succeeded')
   })
 })
 

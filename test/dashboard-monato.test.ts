@@ -174,6 +174,9 @@ describe('Monato dashboard pages show what the API created', () => {
     expect(deliveries.status).toBe(200)
     expect(deliveries.text).toContain(made.rejected)
     expect(deliveries.text).toContain(`/__admin/ui/monato/transactions/${made.rejected}`)
+    const requests = await sb.http.get(`/__admin/ui/requests?resource_id=${made.rejected}`)
+    expect(requests.status).toBe(200)
+    expect(requests.text).toContain('/monato/v1/transactions/money_out')
   })
 
   it('unknown ids answer 404 inside the layout', async () => {
@@ -215,11 +218,22 @@ describe('the transactions list', () => {
     const all = listedIds(await page('/transactions?limit=100'))
     expect([...listedIds(first), ...listedIds(second), ...listedIds(third)]).toEqual(all)
     expect(listedIds(third)).toHaveLength(2)
+    // one client's list is paged by position
+    const one = await page(`/transactions?client=${MONATO.clientId}&limit=3&page=2`)
+    expect(listedIds(one)).toEqual(all.slice(3, 6))
+    expect(one).toContain('4–6 of 8')
     expect(second).toContain('4–6 of 8')
     expect(second).toContain('href="/__admin/ui/monato/transactions?limit=3&#38;page=3"')
     const filtered = await page('/transactions?type=money_out&limit=2&page=2')
-    expect(filtered).toContain('3–4 of 5')
+    // a filtered walk stops after its page: no total, a next link while more match
+    expect(filtered).toContain('<span>3–4</span>')
     expect(filtered).toContain('type=money_out&#38;limit=2&#38;page=3')
+    expect(filtered).toContain('type=money_out&#38;limit=2&#38;page=1')
+    const last = await page('/transactions?type=money_out&limit=2&page=3')
+    expect(last).toContain('<span>5–5</span>')
+    expect(last).not.toContain('Next')
+    expect(listedIds(last)).toHaveLength(1)
+    expect(await page('/transactions?type=money_out&limit=5')).not.toContain('Next')
   })
 })
 
@@ -251,7 +265,7 @@ describe('the section as the shell sees it', () => {
     expect(section.resourcePath!(OTHER.id)).toBe(`/clients/${OTHER.id}`)
     expect(section.resourcePath!('tr_unknown')).toBeUndefined()
     const overview = await sb.http.get('/__admin/ui')
-    expect(overview.text).toContain('monato')
+    expect(overview.text).toMatch(/<caption>monato<\/caption>.*transactions<\/td><td>8<\/td>/s)
   })
 
   it('the money in form posts what the control API accepts, and a bad amount gets its own message', async () => {

@@ -174,3 +174,16 @@ describe('filters and counts', () => {
     expect(() => sandbox.countRequests({ since: 'soon' })).toThrow(/since: must be an ISO 8601 instant/)
   })
 })
+
+describe('one entry by its request id', () => {
+  it('is the one answered with that X-Request-Id, or undefined', async () => {
+    const { createJournal } = await import('../src/core/journal.js')
+    const journal = createJournal(2)
+    const finished = (n: number) => ({ requestId: `req_${n}`, provider: 'fintoc', method: 'GET', path: `/p/${n}`, query: {}, status: 200, durationMs: 1, req: { headers: {} } as never, response: { text: `{"n":${n}}`, headers: {} } })
+    for (const n of [1, 2, 3]) journal.record(finished(n))
+    expect(journal.get('req_3')?.response.body).toEqual({ n: 3 })
+    expect(journal.get('req_2')?.path).toBe('/p/2')
+    // pushed out of the ring
+    expect(journal.get('req_1')).toBeUndefined()
+  })
+})

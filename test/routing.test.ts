@@ -138,7 +138,11 @@ describe('dispatch between provider APIs and the rest', () => {
       expect(res.headers['x-request-id'], path).toMatch(/^[0-9a-f-]{36}$/)
     }
     expect(monatoError((await sb.http.get('/monato')).body).http_code).toBe('404')
-    for (const path of ['/fintocs/v2/accounts', '/nope', '/']) {
+    // the root is the dashboard's front door
+    const root = await sb.http.get('/')
+    expect(root.status).toBe(302)
+    expect(root.headers.location).toBe('/__admin/ui')
+    for (const path of ['/fintocs/v2/accounts', '/nope']) {
       const res = await sb.http.get(path)
       expect(res.status, path).toBe(404)
       expect(res.body, path).toEqual({ error: { type: 'not_found', message: `No route for GET ${path}` } })

@@ -7,7 +7,7 @@ import { expectJson, uploadJson } from './http.js'
 import { combineRounds, type LoadResult, roundRate, runLoad, sendAmount } from './load.js'
 import { BIG_RESTORE_BYTES, type PhaseContext, rootAccountId, settleRss } from './phases.js'
 import { readRss } from './rss.js'
-import { type Collector, finishRow, fmt, type Row } from './rows.js'
+import { type Collector, finishRow, fmt, type ProcessFacts, type Row } from './rows.js'
 import type { SnapshotFile } from './seed.js'
 import { FINTOC_KEY, type Server, startSandbox } from './servers.js'
 import { getAccounts, postTransfers, transferBody } from './workloads.js'
@@ -18,10 +18,10 @@ import { getAccounts, postTransfers, transferBody } from './workloads.js'
 // time: sequential GETs from one keep-alive connection on 127.0.0.1, each timed by the sandbox's own access log
 // (`ms`, from the request's arrival to the last byte handed to the socket), matched by X-Request-Id.
 
-/** rows per page of a dashboard list (src/dashboard/kit.ts `paginate`'s default) */
+/** rows per page of the Fintoc transfers list (`limits` in src/providers/fintoc/dashboard-common.ts) */
 const PAGE_LIMIT = 50
-/** the live refresh's interval: the open page fetches itself again this often (src/dashboard) */
-export const REFRESH_MS = 2_000
+/** the live refresh's interval: the open page fetches itself again this often (REFRESH_MS in src/dashboard/script.ts) */
+const REFRESH_MS = 2_000
 /** what the live refresh sends, so that the shell answers the page's content without its layout */
 const PARTIAL = { 'x-dashboard-partial': '1' }
 /** Fintoc transfers made with a webhook endpoint registered, so that the deliveries page has something to page */
@@ -207,7 +207,7 @@ async function makeDeliveries(c: Collector, origin: string, count: number): Prom
 }
 
 /** the pages measured; the documented dashboard paths */
-export function dashboardPages(transfers: number, transferId: string): Array<{ name: string; path: string }> {
+function dashboardPages(transfers: number, transferId: string): Array<{ name: string; path: string }> {
   const pages = Math.max(Math.ceil(transfers / PAGE_LIMIT), 1)
   const middle = Math.max(Math.floor(pages / 2), 1)
   return [
@@ -222,7 +222,7 @@ export function dashboardPages(transfers: number, transferId: string): Array<{ n
 }
 
 /** what an open dashboard refreshes: the transfers list and the overview (two tabs' worth, or one tab every second) */
-export const REFRESHED = ['/__admin/ui/fintoc/transfers', '/__admin/ui']
+const REFRESHED = ['/__admin/ui/fintoc/transfers', '/__admin/ui']
 
 async function timePages(server: Server, logFile: string, pages: Array<{ name: string; path: string }>, samples: number): Promise<{ timings: DashboardPageTiming[]; unmatched: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 })
@@ -299,11 +299,13 @@ export async function measureDashboard(p: PhaseContext, snapshot: SnapshotFile, 
     const res = await uploadJson(`${origin}/__admin/snapshot`, snapshot.file)
     if (res.status !== 200) throw new Error(`restoring the ${n}-transfer snapshot answered ${res.status}: ${res.body.slice(0, 300)}`)
     const restoreMs = performance.now() - t0
+    const rssMb = readRss(pid)?.rssMb ?? Number.NaN
     const deliveries = deliveriesFor(snapshot.transfers)
     await makeDeliveries(p.c, origin, deliveries)
-    const rssMb = readRss(pid)?.rssMb ?? Number.NaN
     const settled = snapshot.bytes > BIG_RESTORE_BYTES ? await settleRss(pid, rssMb) : undefined
     p.c.log(`  ${label}: restored in ${fmt(restoreMs)} ms; RSS ${fmt(rssMb)} MB${settled ? `, ${fmt(settled.rssMb)} MB after ${fmt(settled.waitedMs / 1000, 1)} s idle` : ''}`)
+    const proc: ProcessFacts = { group: 'dash-closed', process: server.name, label: `${label}, dashboard phase`, startMs: server.startMs, idleRssMb: settled?.rssMb ?? rssMb, hwmMb: Number.NaN, restoreMs, rssAfterRestoreMb: rssMb }
+    p.c.processes.push(proc)
 
     // (1) throughput, dashboards closed and open
     const closed: LoadResult[] = []
@@ -359,6 +361,7 @@ export async function measureDashboard(p: PhaseContext, snapshot: SnapshotFile, 
     }
     if (unmatched) p.c.errors.push(`dashboard pages: ${unmatched} requests had no access-log line (server time missing)`)
     p.c.dashboards.push({ label, transfers: snapshot.transfers, deliveries, pages: timings, refresh, unmatched })
+    proc.hwmMb = readRss(pid)?.hwmMb ?? Number.NaN
   } finally {
     await server.stop()
   }

@@ -157,6 +157,14 @@ export function createJournal(size: number, now: () => number = Date.now) {
     list(filter?: JournalFilter): JournalEntry[] {
       return Array.from(select(filter), format)
     },
+    /** the entry answered with this X-Request-Id, formatted alone, if the ring still holds it */
+    get(requestId: string): JournalEntry | undefined {
+      for (let k = 1; k <= count; k++) {
+        const e = ring[(next - k + size) % size] as Recorded
+        if (e.requestId === requestId) return format(e)
+      }
+      return undefined
+    },
     /** how many entries match `filter` (its `limit` caps the count); throws a JournalFilterError on a bad filter value */
     count(filter?: JournalFilter): number {
       let n = 0

@@ -32,15 +32,15 @@ export interface View {
 }
 
 /** one button posting a fixed JSON body to the control API: a hidden field per value */
-export function postButton(label: Html | string, action: string, values: Record<string, string | number>, name?: string): Html {
+export function postButton(label: Html | string, action: string, values: Record<string, string | number>): Html {
   return html`<form class="inline" data-action="${action}" data-method="POST">${Object.entries(values).map(
     ([k, v]) => html`<input type="hidden" name="${k}" value="${v}" data-type="${typeof v === 'number' ? 'number' : 'text'}">`,
-  )}<button type="submit"${name ? html` aria-label="${name}"` : ''}>${label}</button><output class="result" aria-live="polite"></output></form>`
+  )}<button type="submit">${label}</button><output class="result" aria-live="polite"></output></form>`
 }
 
 // on every page: time moves from wherever the user looks at what it changes
 const clockButtons = () =>
-  html`<span class="clock-actions">${postButton('+1 s', '/__admin/clock/advance', { ms: 1000 }, 'Advance 1 s')}${postButton('+1 min', '/__admin/clock/advance', { ms: 60_000 }, 'Advance 1 min')}${postButton('+1 h', '/__admin/clock/advance', { ms: 3_600_000 }, 'Advance 1 h')}</span>`
+  html`<span class="clock-actions" role="group" aria-label="Advance the clock">${postButton('+1 s', '/__admin/clock/advance', { ms: 1000 })}${postButton('+1 min', '/__admin/clock/advance', { ms: 60_000 })}${postButton('+1 h', '/__admin/clock/advance', { ms: 3_600_000 })}</span>`
 
 export const clockText = (chrome: Pick<Chrome, 'clock'>): Html => html`<time datetime="${chrome.clock.iso}">${chrome.clock.iso}</time> <span class="mode">(${chrome.clock.mode} clock)</span>`
 

@@ -16,7 +16,8 @@ export const SCRIPT = `(function () {
   function paused() {
     if (document.hidden || inflight) return true;
     var a = document.activeElement;
-    if (a && a !== document.body && a.closest && a.closest('form')) return true;
+    // a keyboard user keeps their place: nothing they are on is swapped away
+    if (a && a !== document.body && a.closest && (a.closest('form') || a.closest('main'))) return true;
     // a chosen file would be lost with the form it sits in
     var files = document.querySelectorAll('input[type=file]');
     for (var i = 0; i < files.length; i++) if (files[i].files && files[i].files.length > 0) return true;

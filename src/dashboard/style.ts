@@ -40,7 +40,8 @@ table { border-collapse: collapse; width: 100%; }
 caption { text-align: left; font-weight: 600; font-size: 1.05rem; padding-bottom: 0.4rem; }
 th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--panel); font-weight: 600; }
-td { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }
+td time { white-space: nowrap; }
 .muted { color: var(--muted); }
 .status { display: inline-block; padding: 0 0.4rem; border-radius: 3px; font-weight: 600; font-size: 0.85rem; }
 .status.good { color: var(--good-fg); background: var(--good-bg); }

@@ -11,6 +11,9 @@ import type { FintocState, OrgRecord } from './state.js'
 
 export type Read = { readonly data: FintocState }
 
+/** a record by an id from the URL: `constructor` or `__proto__` name nothing */
+export const own = <T>(records: Record<string, T>, id: string): T | undefined => (Object.hasOwn(records, id) ? records[id] : undefined)
+
 /** `/__admin/ui/fintoc` + `path` */
 export const at = (req: DashboardRequest, path: string) => `${req.base}/fintoc${path}`
 
@@ -37,7 +40,7 @@ export const traces = (req: DashboardRequest, id: string) =>
 /** the organizations a list is filtered to: by id, by masked key (`sk_test_****abcd`), or every one */
 export function orgsFor(s: FintocState, wanted: string | undefined): OrgRecord[] {
   if (!wanted) return Object.values(s.orgs)
-  const org = s.orgs[wanted]
+  const org = own(s.orgs, wanted)
   if (org) return [org]
   return Object.values(s.orgs).filter((o) => orgName(o) === wanted)
 }
@@ -59,16 +62,19 @@ export function newestPage<R>(
   createdAt: (r: R) => number,
   keep: ((r: R) => boolean) | undefined,
   query: Record<string, string>,
+  /** a filter on the id alone, checked before the record is looked up */
+  keepId?: (id: string) => boolean,
 ): PageOf<R> {
   const { limit, offset } = limits(query)
   let total = 0
   let positions: number[][] | undefined
-  if (keep) {
+  if (keep || keepId) {
     positions = lists.map((ids) => {
       const out: number[] = []
       for (let i = 0; i < ids.length; i++) {
+        if (keepId && !keepId(ids[i]!)) continue
         const r = lookup(ids[i]!)
-        if (r !== undefined && keep(r)) out.push(i)
+        if (r !== undefined && (!keep || keep(r))) out.push(i)
       }
       total += out.length
       return out

@@ -3,8 +3,9 @@ import type { EventRecord, FintocState } from './state.js'
 
 // Which events name a resource, for the dashboard's timelines without a scan of every event per page (100k
 // transfers hold 100k+ events). Built on the first look at a state's events, then kept up by the emitter; a
-// restored or reset state is a new events object, indexed afresh. Ids of events an update took back are skipped
-// on reading.
+// restored or reset state is a new events object, indexed afresh. Ids of events an update took back, or that went
+// with a freed organization, are skipped on reading, and dropped by a rebuild once as many events were added again
+// as the index held (so a long-running sandbox's index stays about the size of its events).
 
 export interface EventIndex {
   /** wraps the emitter so every event it records is indexed */
@@ -17,19 +18,27 @@ export interface EventIndex {
 export const eventResource = (e: EventRecord): unknown => (e.transfer ? e.transfer.transferId : (e.data as { id?: unknown } | null)?.id)
 
 export function createEventIndex(state: { readonly data: FintocState }): EventIndex {
-  const indexes = new WeakMap<object, Map<string, string[]>>()
-  const add = (index: Map<string, string[]>, e: EventRecord) => {
+  interface Index {
+    byResource: Map<string, string[]>
+    built: number
+    added: number
+  }
+  const indexes = new WeakMap<object, Index>()
+  const add = (index: Index, e: EventRecord) => {
     const of = eventResource(e)
     if (typeof of !== 'string') return
-    const list = index.get(of)
+    const list = index.byResource.get(of)
     if (list) list.push(e.id)
-    else index.set(of, [e.id])
+    else index.byResource.set(of, [e.id])
   }
-  const indexOf = (events: Record<string, EventRecord>) => {
+  const indexOf = (events: Record<string, EventRecord>): Index => {
     let index = indexes.get(events)
     if (!index) {
-      index = new Map()
-      for (const id in events) add(index, events[id]!)
+      index = { byResource: new Map(), built: 0, added: 0 }
+      for (const id in events) {
+        add(index, events[id]!)
+        index.built++
+      }
       indexes.set(events, index)
     }
     return index
@@ -38,14 +47,17 @@ export function createEventIndex(state: { readonly data: FintocState }): EventIn
     watch: (emit) => (s, tools, orgId, type, payload) => {
       const e = emit(s, tools, orgId, type, payload)
       // not built yet: the first look will find it
-      const index = e && indexes.get(state.data.events)
-      if (e && index) add(index, e)
+      const events = state.data.events
+      const index = e && indexes.get(events)
+      if (!e || !index) return e
+      add(index, e)
+      if (++index.added > Math.max(index.built, 10_000)) indexes.delete(events)
       return e
     },
     of(resourceId) {
       const events = state.data.events
       const out: EventRecord[] = []
-      for (const id of indexOf(events).get(resourceId) ?? []) {
+      for (const id of indexOf(events).byResource.get(resourceId) ?? []) {
         const e = Object.hasOwn(events, id) ? events[id] : undefined
         if (e && !out.includes(e)) out.push(e)
       }

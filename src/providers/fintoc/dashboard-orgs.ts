@@ -3,7 +3,7 @@ import { actionForm, fields, filters, link, pager, status, table, time, timeline
 import type { DashboardPage, DashboardRequest } from '../../dashboard/types.js'
 import { ACCOUNT_TRANSITIONS } from './accounts.js'
 import { formatAmount } from './amount-format.js'
-import { adminPath, at, belongsTo, idLink, limits, metadata, money, newestPage, orgLink, orgName, orgsFor, type Read, traces } from './dashboard-common.js'
+import { adminPath, at, belongsTo, idLink, limits, metadata, money, newestPage, orgLink, orgName, orgsFor, own, type Read, traces } from './dashboard-common.js'
 import type { AccountNumberRecord, AccountRecord, FintocState, OrgRecord } from './state.js'
 
 // Organizations (by masked key, never the key), their accounts with balances, and account numbers, with the
@@ -75,7 +75,7 @@ function organization(state: Read): DashboardPage {
     title: (req) => `Organization ${orgName(state.data.orgs[req.params.id!])}`,
     render(req) {
       const s = state.data
-      const o = s.orgs[req.params.id!]
+      const o = own(s.orgs, req.params.id!)
       if (!o) return null
       const c = orgCounts(o)
       const filtered = (kind: string, n: number) => link(at(req, `/${kind}?org=${encodeURIComponent(o.id)}`), `${n} ${kind.replace('_', ' ')}`)
@@ -126,7 +126,7 @@ function account(state: Read): DashboardPage {
     title: (req) => `Account ${req.params.id}`,
     render(req) {
       const s = state.data
-      const a = s.accounts[req.params.id!]
+      const a = own(s.accounts, req.params.id!)
       if (!a) return null
       const root = s.accountNumbers[a.rootAccountNumberId]
       const moves = a.movementIds.slice(-20).map((id) => s.movements[id]!).filter(Boolean)
@@ -170,7 +170,7 @@ function accountNumber(state: Read): DashboardPage {
     title: (req) => `Account number ${req.params.id}`,
     render(req) {
       const s = state.data
-      const n = s.accountNumbers[req.params.id!]
+      const n = own(s.accountNumbers, req.params.id!)
       if (!n) return null
       const a = s.accounts[n.account_id]
       return html`${belongsTo(req, s, n.orgId)}${traces(req, n.id)}<section class="card">${fields([

@@ -2,7 +2,7 @@ import { type Html, html } from '../../dashboard/html.js'
 import { type ActionField, actionForm, fields, filters, json, pager, status, table, time, timeline } from '../../dashboard/kit.js'
 import type { DashboardPage, DashboardRequest } from '../../dashboard/types.js'
 import { checkoutSessionJson, legacyCheckoutSessionJson } from './checkout-session-wire.js'
-import { adminPath, at, belongsTo, eventEntries, idLink, metadata, money, newestPage, orgLink, orgsFor, type Read, traces } from './dashboard-common.js'
+import { adminPath, at, belongsTo, eventEntries, idLink, metadata, money, newestPage, orgLink, orgsFor, own, type Read, traces } from './dashboard-common.js'
 import type { EventIndex } from './dashboard-events.js'
 import { PAYMENT_INTENT_TRANSITIONS, paymentIntentJson } from './payment-intents.js'
 import { REFUND_TRANSITIONS } from './refund-machine.js'
@@ -53,8 +53,8 @@ function listPage<R extends { id: string; orgId: string; status: string; created
       const s = state.data
       const q = req.query
       const id = q.id?.trim()
-      const keep = q.status || id ? (r: R) => (!q.status || r.status === q.status) && (!id || r.id.includes(id)) : undefined
-      const page = newestPage(orgsFor(s, q.org).map(spec.ids), (rid) => spec.lookup(s, rid), (r) => r.createdAt, keep, q)
+      const keep = q.status ? (r: R) => r.status === q.status : undefined
+      const page = newestPage(orgsFor(s, q.org).map(spec.ids), (rid) => spec.lookup(s, rid), (r) => r.createdAt, keep, q, id ? (rid) => rid.includes(id) : undefined)
       return html`${filters(at(req, spec.path), q, [
         { name: 'org', label: 'Organization (id or masked key)' },
         { name: 'status', label: 'Status', options: spec.statuses },
@@ -78,7 +78,7 @@ function paymentIntent(state: Read, events: EventIndex): DashboardPage {
     title: (req) => `Payment intent ${req.params.id}`,
     render(req) {
       const s = state.data
-      const p = s.paymentIntents[req.params.id!]
+      const p = own(s.paymentIntents, req.params.id!)
       if (!p) return null
       const w = paymentIntentJson(p, 'test')
       const org = s.orgs[p.orgId]
@@ -120,7 +120,7 @@ function checkoutSession(state: Read, events: EventIndex): DashboardPage {
     title: (req) => `Checkout session ${req.params.id}`,
     render(req) {
       const s = state.data
-      const cs = s.checkoutSessions[req.params.id!]
+      const cs = own(s.checkoutSessions, req.params.id!)
       if (!cs) return null
       // the token is the hosted page's credential: the API answer is shown without it
       const w = { ...(cs.api === 'v2' ? checkoutSessionJson(s, cs, 'test') : legacyCheckoutSessionJson(s, cs, 'test')), session_token: cs.api === 'v2' ? '****' : null }
@@ -152,7 +152,7 @@ function refund(state: Read, events: EventIndex): DashboardPage {
     title: (req) => `Refund ${req.params.id}`,
     render(req) {
       const s = state.data
-      const r = s.refunds[req.params.id!]
+      const r = own(s.refunds, req.params.id!)
       if (!r) return null
       const to = Object.values(REFUND_TRANSITIONS[r.status])
       return html`${belongsTo(req, s, r.orgId)}${traces(req, r.id)}<section class="card">${fields([

@@ -2,7 +2,7 @@ import { html } from '../../dashboard/html.js'
 import { actionForm, fields, filters, json, link, pager, status, table, time, timeline } from '../../dashboard/kit.js'
 import type { DashboardPage, DashboardRequest } from '../../dashboard/types.js'
 import { formatAmount } from './amount-format.js'
-import { adminPath, at, belongsTo, idLink, metadata, money, newestPage, orgLink, orgsFor, type Read, traces } from './dashboard-common.js'
+import { adminPath, at, belongsTo, idLink, metadata, money, newestPage, orgLink, orgsFor, own, type Read, traces } from './dashboard-common.js'
 import type { EventIndex } from './dashboard-events.js'
 import type { FintocState, TransferRecord, TransferStatus } from './state.js'
 import { TRANSFER_TRANSITIONS } from './transfer-machine.js'
@@ -36,14 +36,13 @@ function list(state: Read): DashboardPage {
         inOrgs.has(t.orgId) &&
         (!q.status || t.status === q.status) &&
         (!q.direction || t.direction === q.direction) &&
-        (!q.account || t.accountId === q.account) &&
-        (!id || t.id.includes(id))
-      const filtered = Boolean(q.status || q.direction || q.account || id)
+        (!q.account || t.accountId === q.account)
       // an exact id or an account narrows what is walked: one transfer, or one organization's list
-      const exact = id ? s.transfers[id] : undefined
-      const account = q.account ? s.accounts[q.account] : undefined
+      const exact = id ? own(s.transfers, id) : undefined
+      const account = q.account ? own(s.accounts, q.account) : undefined
+      const filtered = Boolean(q.status || q.direction || q.account || exact)
       const lists = exact ? [[exact.id]] : account ? [s.orgs[account.orgId]?.transferIds ?? []] : orgs.map((o) => o.transferIds)
-      const page = newestPage(lists, (tid) => s.transfers[tid], (t) => t.transactionDate, filtered ? keep : undefined, q)
+      const page = newestPage(lists, (tid) => s.transfers[tid], (t) => t.transactionDate, filtered ? keep : undefined, q, id && !exact ? (tid) => tid.includes(id) : undefined)
       return html`${filters(at(req, '/transfers'), q, [
         { name: 'org', label: 'Organization (id or masked key)' },
         { name: 'account', label: 'Account id' },
@@ -95,7 +94,7 @@ function detail(state: Read, events: EventIndex): DashboardPage {
     title: (req) => `Transfer ${req.params.id}`,
     render(req) {
       const s = state.data
-      const t = s.transfers[req.params.id!]
+      const t = own(s.transfers, req.params.id!)
       if (!t) return null
       const w = transferJson(s, t, 'test')
       const to = forcibleTransferStatuses(t)

@@ -2,7 +2,7 @@ import { maskSecret, maskUrlPassword } from '../../core/logger.js'
 import { html } from '../../dashboard/html.js'
 import { fields, filters, link, pager, status, table, time, timeline } from '../../dashboard/kit.js'
 import type { DashboardPage } from '../../dashboard/types.js'
-import { at, belongsTo, idLink, newestPage, orgLink, orgsFor, type Read, traces } from './dashboard-common.js'
+import { at, belongsTo, idLink, newestPage, orgLink, orgsFor, own, type Read, traces } from './dashboard-common.js'
 import type { WebhookEndpointRecord } from './state.js'
 
 // Webhook endpoints: URL without its password, the signing secret masked as in the logs (`whsec_…` → `****abcd`).
@@ -44,7 +44,7 @@ function detail(state: Read): DashboardPage {
     title: (req) => `Webhook endpoint ${req.params.id}`,
     render(req) {
       const s = state.data
-      const e = s.webhookEndpoints[req.params.id!]
+      const e = own(s.webhookEndpoints, req.params.id!)
       if (!e) return null
       return html`${belongsTo(req, s, e.orgId)}${traces(req, e.id)}<section class="card">${fields([
         ['Id', e.id],

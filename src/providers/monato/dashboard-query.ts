@@ -1,4 +1,3 @@
-import type { PageOf } from '../../dashboard/kit.js'
 import { type TransactionType, transactionType } from './dashboard-view.js'
 import type { MonatoState, TransactionRecord } from './state.js'
 
@@ -55,10 +54,11 @@ function predicate(s: MonatoState, f: TransactionFilter): ((t: TransactionRecord
   const accountId = f.account ? (Object.values(s.accounts).find((a) => a.clabeNumber === f.account)?.id ?? f.account) : undefined
   const { status, type } = f
   const raw = f.search
-  const lower = raw?.toLowerCase()
-  const upper = raw?.toUpperCase()
-  // ids are lowercase UUIDs and tracking keys mostly uppercase: matched without copying each record's strings
-  const found = (t: TransactionRecord) => t.id.includes(lower!) || t.trackingId.includes(upper!) || t.trackingId.includes(raw!) || t.id.includes(raw!)
+  // ids are UUIDs (hex, mostly lowercase), tracking keys mostly uppercase: each record's strings are searched as
+  // they are, for the few spellings of the needle that can match them, without copying them
+  const idNeedles = raw && /^[0-9a-f-]+$/i.test(raw) ? [...new Set([raw.toLowerCase(), raw])] : []
+  const keyNeedles = raw ? [...new Set([raw.toUpperCase(), raw])] : []
+  const found = (t: TransactionRecord) => idNeedles.some((n) => t.id.includes(n)) || keyNeedles.some((n) => t.trackingId.includes(n))
   return (t) =>
     (accountId === undefined || t.sourceAccountId === accountId || t.creditAccountId === accountId) &&
     (status === undefined || t.status === status) &&

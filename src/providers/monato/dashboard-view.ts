@@ -1,7 +1,7 @@
 import { type Html, html } from '../../dashboard/html.js'
 import { link } from '../../dashboard/kit.js'
-import type { TransactionPage } from './dashboard-query.js'
 import type { DashboardRequest } from '../../dashboard/types.js'
+import type { TransactionPage } from './dashboard-query.js'
 import { centsToAmount } from './format.js'
 import type { MonatoState, TransactionRecord } from './state.js'
 
@@ -38,7 +38,7 @@ export function recordLink(req: DashboardRequest, s: MonatoState, id: string | n
   return path ? link(href(req, path), html`<code>${id}</code>`) : html`<code>${id}</code>`
 }
 
-/** the page of a client, account, instrument, webhook registration or transaction by id (or a CEP's validation id) */
+/** the page of a client, account (also by its instrument id), instrument, webhook registration or transaction by id */
 export function resourcePathOf(s: MonatoState, id: string): string | undefined {
   if (s.transactions[id]) return `/transactions/${encodeURIComponent(id)}`
   if (s.accounts[id]) return `/accounts/${encodeURIComponent(id)}`
