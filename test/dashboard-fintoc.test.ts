@@ -258,9 +258,17 @@ describe('Fintoc dashboard pages over HTTP', () => {
     expect((await api(CL_KEY).get(`/v1/refunds/${ids.refund}`)).body.status).toBe('canceled')
   })
 
-  it('unknown pages answer 404 inside the dashboard', async () => {
+  it('unknown pages answer 404 inside the dashboard; ids and filters named like Object members name nothing', async () => {
     const text = await page('/nothing-here', 404)
     expect(text).toContain('<html')
+    for (const kind of ['organizations', 'accounts', 'account_numbers', 'transfers', 'payment_intents', 'checkout_sessions', 'refunds', 'webhook_endpoints']) {
+      for (const id of ['constructor', '__proto__', 'toString']) await page(`/${kind}/${id}`, 404)
+    }
+    for (const q of ['org=constructor', 'account=__proto__', 'id=constructor', 'org=__proto__&status=pending', 'page=-3&limit=abc', 'limit=100000']) {
+      expect(await page(`/transfers?${q}`)).toContain('<form class="filters"')
+    }
+    expect(await page('/transfers?org=constructor')).toContain('No transfer matches')
+    expect(await page('/payment_intents?org=toString')).toContain('Nothing matches')
   })
 })
 

@@ -57,7 +57,9 @@ function timelineOf(s: MonatoState, t: TransactionRecord) {
 /** the credit a refund sent back (the refund names none: the credit names it) */
 function refundOf(s: MonatoState, t: TransactionRecord): TransactionRecord | undefined {
   if (transactionType(t) !== 'refund') return undefined
-  for (const id of s.clients[t.clientId]?.transactionIds ?? []) if (s.transactions[id]?.refundedBy === t.id) return s.transactions[id]
+  const list = s.clients[t.clientId]?.transactionIds ?? []
+  // the credit was recorded before its refund: walked back from the refund
+  for (let i = list.lastIndexOf(t.id) - 1; i >= 0; i--) if (s.transactions[list[i]!]?.refundedBy === t.id) return s.transactions[list[i]!]
   return undefined
 }
 
