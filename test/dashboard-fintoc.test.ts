@@ -403,4 +403,43 @@ describe('scale', () => {
     time('counts()', () => section.counts())
     time('organizations', () => render('/organizations'))
   })
+
+  it('answers GET /__admin/ui/fintoc/transfers over HTTP with 100,000 stored transfers (timings printed)', async () => {
+    const big = await makeSandbox({ env: { FINTOC_JWS: 'off' }, logLevel: 'silent' })
+    try {
+      const key = 'sk_test_dashboard_big_0001'
+      const account = (await big.http.get('/fintoc/v2/accounts').set('Authorization', key)).body[0]
+      // written straight into the in-memory state (no DATA_FILE): the records the API would have made, 100k times
+      const s = (big.store.data as unknown as { fintoc: FintocState }).fintoc
+      const org = s.orgs[s.accounts[account.id]!.orgId]!
+      const template = bigState(1).transfers[`tr_${'0'.repeat(27)}`]!
+      const t0 = big.clock.now()
+      for (let k = 0; k < 100_000; k++) {
+        const id = big.ids.prefixed('tr')
+        s.transfers[id] = { ...template, id, orgId: org.id, accountId: account.id, accountNumberId: account.root_account_number_id, transactionDate: t0 + k, status: k % 1000 === 0 ? 'failed' : 'succeeded' }
+        org.transferIds.push(id)
+      }
+      const get = async (path: string) => {
+        const times: number[] = []
+        let text = ''
+        for (let r = 0; r < 5; r++) {
+          const start = performance.now()
+          const res = await big.http.get(`/__admin/ui/fintoc${path}`)
+          times.push(performance.now() - start)
+          expect(res.status).toBe(200)
+          text = res.text
+        }
+        times.sort((a, b) => a - b)
+        console.log(`[dashboard-fintoc] HTTP GET ${path}: median ${times[2]!.toFixed(1)} ms (min ${times[0]!.toFixed(1)})`)
+        return text
+      }
+      expect(await get('/transfers')).toContain('1–50 of 100000')
+      await get('/transfers?page=200')
+      expect(await get('/transfers?status=failed')).toContain('1–50 of 100')
+      await get(`/transfers/${org.transferIds[50_000]}`)
+      await get('/organizations')
+    } finally {
+      await big.close()
+    }
+  })
 })

@@ -19,7 +19,8 @@ export const eventResource = (e: EventRecord): unknown => (e.transfer ? e.transf
 
 export function createEventIndex(state: { readonly data: FintocState }): EventIndex {
   interface Index {
-    byResource: Map<string, string[]>
+    /** one event id, or several (most resources have one or two events: no array for one) */
+    byResource: Map<string, string | string[]>
     built: number
     added: number
   }
@@ -27,9 +28,10 @@ export function createEventIndex(state: { readonly data: FintocState }): EventIn
   const add = (index: Index, e: EventRecord) => {
     const of = eventResource(e)
     if (typeof of !== 'string') return
-    const list = index.byResource.get(of)
-    if (list) list.push(e.id)
-    else index.byResource.set(of, [e.id])
+    const known = index.byResource.get(of)
+    if (known === undefined) index.byResource.set(of, e.id)
+    else if (typeof known === 'string') index.byResource.set(of, [known, e.id])
+    else known.push(e.id)
   }
   const indexOf = (events: Record<string, EventRecord>): Index => {
     let index = indexes.get(events)
@@ -57,7 +59,8 @@ export function createEventIndex(state: { readonly data: FintocState }): EventIn
     of(resourceId) {
       const events = state.data.events
       const out: EventRecord[] = []
-      for (const id of indexOf(events).byResource.get(resourceId) ?? []) {
+      const known = indexOf(events).byResource.get(resourceId) ?? []
+      for (const id of typeof known === 'string' ? [known] : known) {
         const e = Object.hasOwn(events, id) ? events[id] : undefined
         if (e && !out.includes(e)) out.push(e)
       }
