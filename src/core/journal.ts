@@ -157,6 +157,20 @@ export function createJournal(size: number, now: () => number = Date.now) {
     list(filter?: JournalFilter): JournalEntry[] {
       return Array.from(select(filter), format)
     },
+    /** `limit` matching entries after skipping `offset`, newest first: only those are formatted (a deep page costs a scan, not formatting) */
+    page(filter: JournalFilter | undefined, offset: number, limit: number): JournalEntry[] {
+      const out: JournalEntry[] = []
+      let skipped = 0
+      for (const e of select({ ...filter, limit: undefined })) {
+        if (skipped < offset) {
+          skipped++
+          continue
+        }
+        out.push(format(e))
+        if (out.length >= limit) break
+      }
+      return out
+    },
     /** the entry answered with this X-Request-Id, formatted alone, if the ring still holds it */
     get(requestId: string): JournalEntry | undefined {
       for (let k = 1; k <= count; k++) {

@@ -16,13 +16,13 @@ export function errorEntries(journal: Journal, n: number): JournalEntry[] {
   return [...journal.list({ status: '4xx', limit: n }), ...journal.list({ status: '5xx', limit: n })].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, n)
 }
 
-/** one page of matching entries: only the entries up to the page are formatted */
+/** one page of matching entries: only the page is formatted */
 function pageOf(journal: Journal, filter: JournalFilter, query: Record<string, string>): PageOf<JournalEntry> {
   const limit = Math.min(Math.max(Number.parseInt(query.limit ?? '', 10) || 50, 1), 500)
   const page = Math.max(Number.parseInt(query.page ?? '', 10) || 1, 1)
   const offset = (page - 1) * limit
   const total = journal.count(filter)
-  const rows = offset >= total ? [] : journal.list({ ...filter, limit: offset + limit }).slice(offset)
+  const rows = offset >= total ? [] : journal.page(filter, offset, limit)
   return { rows, total, offset, limit }
 }
 
@@ -63,8 +63,7 @@ export function requestsList(deps: DashboardDeps, req: DashboardRequest): Html {
 
 export function requestDetail(deps: DashboardDeps, req: DashboardRequest): { title: string; body: Html } | null {
   const id = req.params.id ?? ''
-  // the journal keeps no index by request id: the lookup formats entries until it finds this one
-  const e = deps.journal.list().find((x) => x.requestId === id)
+  const e = deps.journal.get(id)
   if (!e) return null
   // the resources it named (path segments) or answered (the response's id), those a provider has a page for
   const candidates = [...e.path.split('/'), (e.response?.body as { id?: unknown } | null)?.id]
