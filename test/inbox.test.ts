@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createInboxes, INBOX_LIMITS } from '../src/core/inbox.js'
 import { type RunningSandbox, startSandbox } from '../src/index.js'
 import { type Listening, listen } from './helpers/listen.js'
-import { fintocError, makeSandbox, monatoToken, rawRequest, type TestSandbox } from './helpers/sandbox.js'
+import { fintocError, MONATO, makeSandbox, monatoToken, rawRequest, type TestSandbox } from './helpers/sandbox.js'
 
 // Issue #18 §2: the sandbox as its own webhook receiver, /__admin/inbox/{name} and startSandbox().inbox(name).
 
@@ -348,5 +348,38 @@ describe('startSandbox().inbox(name)', () => {
     expect(hooks.list()).toEqual([])
     await running.reset()
     expect(running.inbox('monato-ci').list()).toEqual([])
+  })
+})
+
+describe('review fixes', () => {
+  it('an inbox: URL a provider API took never leaves the inbox: a name like x/../../reset is a failed attempt, not a reset', async () => {
+    const { sb: s } = await boot()
+    const token = await monatoToken(s)
+    expect((await s.http.post('/__admin/faults').send({ provider: 'fintoc', path: '/v2/nothing', status: 500 })).status).toBe(201)
+    for (const url of ['inbox:x/../../reset', 'inbox:x/../../faults']) {
+      const reg = await s.http
+        .post(`/monato/v1/clients/${MONATO.clientId}/webhooks`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ client_id: MONATO.clientId, url, token: 'receiver-token', webhook_type: 'MONEY_IN', auth_type: 'AUTH' })
+      expect(reg.status).toBeLessThan(500)
+    }
+    expect((await s.http.post('/__admin/monato/money_in').send({ clabe: CLABE, amount: '10.00', payer_name: 'Ana', payer_institution: '40002', payment_concept: 'x', numeric_reference: '1234567' })).status).toBe(201)
+    await advance(0)
+    const deliveries = (await s.http.get('/__admin/webhooks/deliveries?provider=monato')).body.data as Array<{ url: string; attempts: Array<{ error: string | null; statusCode: number | null }> }>
+    const bad = deliveries.filter((d) => d.url.startsWith('inbox:x/'))
+    expect(bad.length).toBeGreaterThan(0)
+    for (const d of bad) for (const a of d.attempts) expect(a).toMatchObject({ statusCode: null, error: expect.stringContaining('the inbox name must be') })
+    // nothing reached the control API: the fault is still there
+    expect((await s.http.get('/__admin/faults')).body.data).toHaveLength(1)
+  })
+
+  it('a waitFor predicate that throws on a message does not match it, and the sender still gets its 2xx', async () => {
+    running = await startSandbox({ clock: 'manual', env: { FINTOC_JWS: 'off' } })
+    const box = running.inbox('throwing')
+    const waiting = box.waitFor((m) => (m.json as { data: { id: string } }).data.id === 'evt_2', { timeout: 3000 })
+    const post = (body: object) => fetch(box.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    expect((await post({ type: 'no.data' })).status).toBe(200)
+    expect((await post({ type: 'with.data', data: { id: 'evt_2' } })).status).toBe(200)
+    expect((await waiting).json).toMatchObject({ type: 'with.data' })
   })
 })

@@ -187,3 +187,22 @@ describe('one entry by its request id', () => {
     expect(journal.get('req_1')).toBeUndefined()
   })
 })
+
+describe('a body past the 64 KB cut', () => {
+  it('is shown as text with its secret fields masked all the same', async () => {
+    // the extra field comes first: the cut text is no longer JSON, and the secret is still within it
+    const res = await fetch(`${sandbox.monatoUrl}/v1/clients/${MONATO.clientId}/auth/credential-tokens`, {
+      method: 'POST',
+      headers: { 'x-api-key': MONATO.apiKey, 'Content-Type': 'application/json' },
+      body: `{"client_secret": "${MONATO.clientSecret}", "client_id": "${MONATO.clientId}", "padding": "${'p'.repeat(70_000)}"}`,
+    })
+    expect(res.status).toBeLessThan(500)
+    const [entry] = await list('path=credential-tokens')
+    expect(typeof entry!.body).toBe('string')
+    expect(entry!.body as string).toContain('"client_secret": "****')
+    expect(JSON.stringify(entry)).not.toContain(MONATO.clientSecret)
+    const page = await fetch(`${sandbox.adminUrl}/ui/requests/${entry!.requestId}`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).not.toContain(MONATO.clientSecret)
+  })
+})

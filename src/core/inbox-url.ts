@@ -50,6 +50,8 @@ function reachableHost(host: string): string {
 export function resolveInboxUrl(url: string, self: ListenAddress | undefined): string {
   const short = parseInboxShortForm(url)
   if (!short) return url
+  // checked here too: a provider API may take the short form, and a name like `x/../../reset` would leave the inbox
+  if (!INBOX_NAME.test(short.name)) throw new Error(`${url}: the inbox name ${INBOX_NAME_PROBLEM}`)
   if (!self) throw new Error(`${url}: the sandbox does not listen yet, so the inbox has no address`)
   return `http://${reachableHost(self.host)}:${self.port}/__admin/inbox/${short.name}${short.query}`
 }

@@ -63,6 +63,23 @@ interface Stored {
   raw: Buffer
   eventType: string | null
   status: number
+  /** bytes held: the body and the headers (an unauthenticated sender controls both) */
+  cost: number
+}
+
+const headerBytes = (headers: IncomingHttpHeaders) => {
+  let n = 0
+  for (const [k, v] of Object.entries(headers)) n += k.length + (Array.isArray(v) ? v.join('').length : (v?.length ?? 0))
+  return n
+}
+
+/** a waiter's predicate that throws (e.g. reads `data.id` of a message without `data`) does not match */
+const passes = (test: (m: InboxMessage) => boolean, m: InboxMessage) => {
+  try {
+    return test(m)
+  } catch {
+    return false
+  }
 }
 
 interface Box {
@@ -111,7 +128,7 @@ export function createInboxes(now: () => number) {
     boxes.set(name, box)
     for (const [old, b] of boxes) {
       if (boxes.size <= INBOX_LIMITS.inboxes) break
-      for (const m of b.messages) bytes -= m.raw.length
+      for (const m of b.messages) bytes -= m.cost
       boxes.delete(old)
     }
     return box
@@ -121,7 +138,7 @@ export function createInboxes(now: () => number) {
     let oldest: Box | undefined
     for (const b of boxes.values()) if (b.messages[0] && (!oldest || b.messages[0].seq < oldest.messages[0]!.seq)) oldest = b
     const gone = oldest?.messages.shift()
-    if (gone) bytes -= gone.raw.length
+    if (gone) bytes -= gone.cost
   }
 
   function view(name: string, s: Stored, secrets: boolean): InboxMessage {
@@ -175,14 +192,14 @@ export function createInboxes(now: () => number) {
     receive(name: string, input: { method: string; headers: IncomingHttpHeaders; raw: Buffer; query: { status?: number; times?: number; key: string } }): { seq: number; status: number } {
       const box = touch(name)
       const status = answer(box, input.query)
-      const stored: Stored = { seq: ++seq, at: now(), method: input.method, headers: input.headers, raw: input.raw, eventType: eventTypeOf(parseJson(input.raw)), status }
+      const stored: Stored = { seq: ++seq, at: now(), method: input.method, headers: input.headers, raw: input.raw, eventType: eventTypeOf(parseJson(input.raw)), status, cost: input.raw.length + headerBytes(input.headers) }
       box.messages.push(stored)
-      bytes += stored.raw.length
-      if (box.messages.length > INBOX_LIMITS.messages) bytes -= box.messages.shift()!.raw.length
+      bytes += stored.cost
+      if (box.messages.length > INBOX_LIMITS.messages) bytes -= box.messages.shift()!.cost
       while (bytes > INBOX_LIMITS.totalBytes) dropOldest()
       if (waiters.size > 0) {
         const v = view(name, stored, false)
-        for (const w of waiters) if (w.name === name && w.test(v)) w.done(v)
+        for (const w of waiters) if (w.name === name && passes(w.test, v)) w.done(v)
       }
       return { seq: stored.seq, status }
     },
@@ -194,7 +211,7 @@ export function createInboxes(now: () => number) {
 
     /** the first message already held that passes `test`, else the next to arrive; undefined after `timeoutMs` */
     waitFor(name: string, test: (m: InboxMessage) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<InboxMessage | undefined> {
-      const held = (boxes.get(name)?.messages ?? []).map((s) => view(name, s, false)).find(test)
+      const held = (boxes.get(name)?.messages ?? []).map((s) => view(name, s, false)).find((m) => passes(test, m))
       if (held || timeoutMs <= 0 || signal?.aborted) return Promise.resolve(held)
       return new Promise((resolve) => {
         const w = {
@@ -230,7 +247,7 @@ export function createInboxes(now: () => number) {
     clear(name?: string) {
       for (const [n, b] of boxes) {
         if (name !== undefined && n !== name) continue
-        for (const m of b.messages) bytes -= m.raw.length
+        for (const m of b.messages) bytes -= m.cost
         boxes.delete(n)
       }
     },

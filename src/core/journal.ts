@@ -60,9 +60,14 @@ function readBody(raw: unknown): unknown {
   try {
     return maskBody(JSON.parse(text))
   } catch {
-    return text
+    return maskText(text)
   }
 }
+
+// a body cut at BODY_SHOWN (or not JSON) is shown as text: secret fields are masked in it all the same, a value cut
+// short by the end included
+const SECRET_IN_TEXT = new RegExp(`("(?:${[...SECRET_FIELDS].join('|')})"\\s*:\\s*")((?:[^"\\\\]|\\\\.)*)("|$)`, 'g')
+const maskText = (text: string) => text.replace(SECRET_IN_TEXT, (_m, head: string, value: string, end: string) => `${head}${maskSecret(value)}${end}`)
 
 // Recorded as cheaply as possible on every request; formatted and masked only when the journal is read. Under
 // load each entry outlives a young-generation collection and so is promoted: the ring is a fixed array written in

@@ -180,7 +180,7 @@ export function createWebhooks(deps: {
       return deps.update((s, schedule) => {
         let count = 0
         for (const id of s.order) {
-          const d = s.deliveries[id]
+          const d = Object.hasOwn(s.deliveries, id) ? s.deliveries[id] : undefined
           if (d?.status !== 'pending' || hasJob(id)) continue
           schedule(attemptRef(id, d.attempts.length), 0)
           count++
@@ -192,7 +192,8 @@ export function createWebhooks(deps: {
     /** sends a delivery once more, now, whatever its outcome was */
     redeliver(id: string): Promise<DeliveryRecord | undefined> {
       return deps.update((s, schedule) => {
-        const d = s.deliveries[id]
+        // an id like `__proto__` names no delivery (and must not reach Object.prototype)
+        const d = Object.hasOwn(s.deliveries, id) ? s.deliveries[id] : undefined
         if (!d) return undefined
         d.status = 'pending'
         schedule(attemptRef(id, d.attempts.length), 0)

@@ -2,7 +2,7 @@ import { maskedDelivery } from '../admin/mask-state.js'
 import type { DeliveryRecord } from '../core/webhooks.js'
 import { type DashboardDeps, resourceLink } from './context.js'
 import { type Html, html } from './html.js'
-import { actionForm, fields, filters, httpStatus, json, link, pager, paginate, status, table, time } from './kit.js'
+import { actionForm, fields, filters, httpStatus, json, link, own, pager, paginate, status, table, time } from './kit.js'
 import { BASE } from './layout.js'
 import type { DashboardRequest } from './types.js'
 
@@ -56,7 +56,7 @@ export function deliveriesList(deps: DashboardDeps, req: DashboardRequest): Html
 }
 
 export function deliveryDetail(deps: DashboardDeps, req: DashboardRequest): { title: string; body: Html } | null {
-  const stored = deps.deliveries().deliveries[req.params.id ?? '']
+  const stored = own(deps.deliveries().deliveries, req.params.id)
   if (!stored) return null
   const d = maskedDelivery(stored)
   let payload: unknown

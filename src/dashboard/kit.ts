@@ -138,3 +138,6 @@ export function httpStatus(code: number | null | undefined): Html {
   const tone = code >= 200 && code < 300 ? 'good' : code >= 400 ? 'bad' : 'wait'
   return html`<span class="status ${tone}">${code}</span>`
 }
+
+/** the record stored under `id`, never one inherited (`__proto__`, `constructor` name no resource) */
+export const own = <T>(records: Record<string, T>, id: string | undefined): T | undefined => (id !== undefined && Object.hasOwn(records, id) ? records[id] : undefined)

@@ -26,7 +26,7 @@ export function createInboundAdmin(state: StateSlice<FintocState>, money: Money)
   router.post('/account_numbers/:id/receive_transfer', async (req, res) => {
     const body = parseAdminBody(Body, req.body)
     const id = req.params.id!
-    const n = state.data.accountNumbers[id]
+    const n = Object.hasOwn(state.data.accountNumbers, id) ? state.data.accountNumbers[id] : undefined
     if (!n) throw new AdminError(404, `No such account_number: ${id}`)
     const t = await state.update((s, tools) => {
       try {

@@ -1,4 +1,5 @@
 import { type TransactionType, transactionType } from './dashboard-view.js'
+import { own } from '../../dashboard/kit.js'
 import type { MonatoState, TransactionRecord } from './state.js'
 
 // Transactions newest first without sorting or copying the whole store: each client's transactionIds is already in
@@ -17,7 +18,7 @@ export interface TransactionFilter {
 
 /** visits the transactions of the given clients newest first (ties: latest recorded first) until `visit` answers false */
 export function walkNewestFirst(s: MonatoState, clientIds: string[], visit: (t: TransactionRecord) => boolean): void {
-  const lists = clientIds.map((id) => s.clients[id]?.transactionIds ?? [])
+  const lists = clientIds.map((id) => own(s.clients, id)?.transactionIds ?? [])
   if (lists.length === 1) {
     const list = lists[0]!
     for (let i = list.length - 1; i >= 0; i--) {
@@ -93,8 +94,8 @@ export function transactionPage(s: MonatoState, f: TransactionFilter, page: numb
     return { rows, offset, limit, total: undefined, more: false }
   }
   if (!keep) {
-    const total = clientIds.reduce((n, id) => n + (s.clients[id]?.transactionIds.length ?? 0), 0)
-    const list = clientIds.length === 1 ? s.clients[clientIds[0]!]?.transactionIds : undefined
+    const total = clientIds.reduce((n, id) => n + (own(s.clients, id)?.transactionIds.length ?? 0), 0)
+    const list = clientIds.length === 1 ? own(s.clients, clientIds[0])?.transactionIds : undefined
     if (list) {
       // one list: the page is found by position, without reading what it skips
       const rows: TransactionRecord[] = []

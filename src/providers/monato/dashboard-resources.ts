@@ -1,6 +1,6 @@
 import { maskSecret, maskUrlPassword } from '../../core/logger.js'
 import { type Html, html } from '../../dashboard/html.js'
-import { actionForm, type Column, fields, json, link, pager, paginate, status, table, time } from '../../dashboard/kit.js'
+import { actionForm, type Column, fields, json, link, own, pager, paginate, status, table, time } from '../../dashboard/kit.js'
 import type { DashboardPage, DashboardRequest } from '../../dashboard/types.js'
 import { transactionPage } from './dashboard-query.js'
 import { transactionColumns } from './dashboard-transactions.js'
@@ -94,7 +94,7 @@ export function resourcePages(state: { readonly data: MonatoState }): DashboardP
       title: (req) => `Monato client ${req.params.id}`,
       render(req) {
         const s = state.data
-        const c = s.clients[req.params.id ?? '']
+        const c = own(s.clients, req.params.id)
         if (!c) return null
         const credentials = table('Credentials', [
           { label: 'Credential id', cell: (x) => html`<code>${x.id}</code>` },
@@ -121,7 +121,7 @@ export function resourcePages(state: { readonly data: MonatoState }): DashboardP
       title: (req) => `Monato account ${req.params.id}`,
       render(req) {
         const s = state.data
-        const a = s.accounts[req.params.id ?? '']
+        const a = own(s.accounts, req.params.id)
         if (!a) return null
         const recent = transactionPage(s, { clientId: a.clientId, account: a.id }, 1, 10)
         return html`<section class="card">${fields([
@@ -145,7 +145,7 @@ export function resourcePages(state: { readonly data: MonatoState }): DashboardP
       title: (req) => `Monato instrument ${req.params.id}`,
       render(req) {
         const s = state.data
-        const i = s.instruments[req.params.id ?? '']
+        const i = own(s.instruments, req.params.id)
         if (!i) return null
         return html`<section class="card">${fields([
           ['Instrument', html`<code>${i.id}</code>`],
@@ -167,7 +167,7 @@ export function resourcePages(state: { readonly data: MonatoState }): DashboardP
       title: (req) => `Monato webhook registration ${req.params.id}`,
       render(req) {
         const s = state.data
-        const w = s.webhooks[req.params.id ?? '']
+        const w = own(s.webhooks, req.params.id)
         if (!w) return null
         return html`<section class="card">${fields([
           ['Registration', html`<code>${w.id}</code>`],

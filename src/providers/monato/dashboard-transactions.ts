@@ -1,5 +1,5 @@
 import { type Html, html } from '../../dashboard/html.js'
-import { actionForm, type Column, fields, filters, json, link, status, table, time, timeline } from '../../dashboard/kit.js'
+import { actionForm, type Column, fields, filters, json, link, own, status, table, time, timeline } from '../../dashboard/kit.js'
 import type { DashboardPage, DashboardRequest } from '../../dashboard/types.js'
 import { type TransactionFilter, transactionPage } from './dashboard-query.js'
 import { activityLinks, href, mxn, recordLink, TRANSACTION_TYPES, type TransactionType, transactionType, walkPager } from './dashboard-view.js'
@@ -97,7 +97,7 @@ export function transactionPages(state: { readonly data: MonatoState }): Dashboa
       title: (req) => `Monato transaction ${req.params.id}`,
       render(req) {
         const s = state.data
-        const t = s.transactions[req.params.id ?? '']
+        const t = own(s.transactions, req.params.id)
         if (!t) return null
         const original = refundOf(s, t)
         const cep = t.cep ? dataCepJson(t) : undefined

@@ -1,5 +1,5 @@
 import { type Html, html } from '../../dashboard/html.js'
-import { link } from '../../dashboard/kit.js'
+import { link, own } from '../../dashboard/kit.js'
 import type { DashboardRequest } from '../../dashboard/types.js'
 import type { TransactionPage } from './dashboard-query.js'
 import { centsToAmount } from './format.js'
@@ -40,11 +40,11 @@ export function recordLink(req: DashboardRequest, s: MonatoState, id: string | n
 
 /** the page of a client, account (also by its instrument id), instrument, webhook registration or transaction by id */
 export function resourcePathOf(s: MonatoState, id: string): string | undefined {
-  if (s.transactions[id]) return `/transactions/${encodeURIComponent(id)}`
-  if (s.accounts[id]) return `/accounts/${encodeURIComponent(id)}`
-  if (s.instruments[id]) return `/instruments/${encodeURIComponent(id)}`
-  if (s.webhooks[id]) return `/webhooks/${encodeURIComponent(id)}`
-  if (s.clients[id]) return `/clients/${encodeURIComponent(id)}`
+  if (own(s.transactions, id)) return `/transactions/${encodeURIComponent(id)}`
+  if (own(s.accounts, id)) return `/accounts/${encodeURIComponent(id)}`
+  if (own(s.instruments, id)) return `/instruments/${encodeURIComponent(id)}`
+  if (own(s.webhooks, id)) return `/webhooks/${encodeURIComponent(id)}`
+  if (own(s.clients, id)) return `/clients/${encodeURIComponent(id)}`
   const account = accountByInstrumentId(s, id)
   return account ? `/accounts/${encodeURIComponent(account.id)}` : undefined
 }
