@@ -66,6 +66,9 @@ describe('login with ADMIN_TOKEN', () => {
     expect(right.headers.location).toBe(`${UI}/deliveries?outcome=failed`)
     const cookie = (right.headers['set-cookie'] as unknown as string[])[0]!
     expect(cookie).toMatch(/^fmm_admin_token=/)
+    // the cookie is derived from the token, never the token itself
+    expect(cookie).not.toContain(TOKEN)
+    expect((await sb.http.get(UI).set('Cookie', `fmm_admin_token=${TOKEN}`)).status).toBe(401)
     expect(cookie).toMatch(/HttpOnly/)
     expect(cookie).toMatch(/SameSite=Strict/)
     expect(cookie).toMatch(/Path=\/__admin/)

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { timingSafeEqual } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { NextFunction, Request, Response } from 'express'
 
 // ADMIN_TOKEN on /__admin: `Authorization: Bearer <token>` for API clients, or the dashboard's login cookie for a
@@ -29,13 +29,16 @@ const same = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
+/** what the login cookie holds: derived from the token, so a leaked cookie (a browser profile, a HAR file) is not the token */
+export const adminCookieValue = (token: string): string => createHmac('sha256', token).update('fintoc-monato-mock dashboard session').digest('base64url')
+
 /** whether the request carries the token, as a bearer header or as the dashboard's cookie (always true without a token) */
 export function isAdminAuthorized(req: IncomingMessage, token: string | undefined): boolean {
   if (!token) return true
   const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]
   if (bearer !== undefined && same(bearer, token)) return true
   const cookie = cookieValue(req.headers.cookie, ADMIN_COOKIE)
-  return cookie !== undefined && same(cookie, token)
+  return cookie !== undefined && same(cookie, adminCookieValue(token))
 }
 
 /** paths (below /__admin) whose routes check for themselves or are open: `(method, path) => boolean` */

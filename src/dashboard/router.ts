@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express'
-import { ADMIN_COOKIE, isAdminAuthorized } from '../admin/auth.js'
+import { ADMIN_COOKIE, adminCookieValue, isAdminAuthorized } from '../admin/auth.js'
 import { actions } from './actions.js'
 import type { DashboardDeps } from './context.js'
 import { deliveriesList, deliveryDetail } from './deliveries.js'
@@ -97,7 +97,7 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
     if (!isAdminAuthorized({ headers: { authorization: `Bearer ${given}` } } as Parameters<typeof isAdminAuthorized>[0], deps.token) || given === '') {
       return void send(req, res, loginView(next, given === '' ? 'Enter the admin token.' : 'That token is not this sandbox’s ADMIN_TOKEN.'), false)
     }
-    res.cookie(ADMIN_COOKIE, deps.token, { httpOnly: true, sameSite: 'strict', path: '/__admin' })
+    res.cookie(ADMIN_COOKIE, adminCookieValue(deps.token), { httpOnly: true, sameSite: 'strict', path: '/__admin' })
     res.redirect(303, next)
   })
 
