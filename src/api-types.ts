@@ -29,6 +29,8 @@ export interface DeliveryAttempt {
   statusCode: number | null
   error: string | null
   durationMs: number
+  /** the provider's signature headers as this attempt sent them (e.g. `Fintoc-Signature`), secrets masked */
+  headers?: Record<string, string>
 }
 
 /** One webhook message and its attempts, as /__admin/webhooks/deliveries lists it. */

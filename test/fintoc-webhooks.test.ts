@@ -78,6 +78,8 @@ describe('Fintoc webhook deliveries', () => {
     const [d] = await deliveries(`?resource_id=${t.id}`)
     expect(d).toMatchObject({ provider: 'fintoc', eventType: 'transfer.inbound.succeeded', status: 'succeeded', endpointId: endpoint.id })
     expect(d.attempts).toEqual([expect.objectContaining({ statusCode: 200, error: null, url: r.url })])
+    // the attempt keeps the signature it sent, exactly as the receiver got it
+    expect(d.attempts[0].headers).toEqual({ 'Fintoc-Signature': String(headers['fintoc-signature']) })
   })
 
   it('go only to enabled endpoints subscribed to the type (or *)', async () => {

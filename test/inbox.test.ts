@@ -148,6 +148,13 @@ describe('POST and GET /__admin/inbox/{name}', () => {
     expect(res.body.data[0]).toMatchObject({ eventType: 'MONEY_IN', json: { msg_name: 'MONEY_IN', body: { id: credit.body.id, amount: '55.10' } }, headers: { authorization: 'Bearer ****9876' } })
     expect(res.text).not.toContain('monato-inbox-token-9876')
     expect((await sb.http.get('/__admin/inbox/ci?secrets=true')).body.data[0].headers.authorization).toBe('Bearer monato-inbox-token-9876')
+    // the delivery's attempt keeps the header it sent, the token masked there and on the dashboard
+    const deliveries = await sb.http.get('/__admin/webhooks/deliveries?provider=monato')
+    expect(deliveries.body.data[0].attempts[0].headers).toEqual({ Authorization: 'Bearer ****9876' })
+    expect(deliveries.text).not.toContain('monato-inbox-token-9876')
+    const page = await sb.http.get(`/__admin/ui/deliveries/${deliveries.body.data[0].id}`)
+    expect(page.text).toContain('Signature headers')
+    expect(page.text).not.toContain('monato-inbox-token-9876')
   })
 
   it('?wait= returns as soon as a match arrives, and times out with 408 naming the filter and what arrived', async () => {

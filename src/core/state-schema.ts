@@ -26,7 +26,7 @@ const delivery = z.object({
   // parsed again whenever the log is listed
   body: z.string().refine(isJsonText, 'must be JSON text'),
   status: z.enum(['pending', 'succeeded', 'failed', 'refused']),
-  attempts: z.array(z.object({ at: z.string(), url: z.string(), statusCode: z.number().int().nullable(), error: z.string().nullable(), durationMs: z.number() })),
+  attempts: z.array(z.object({ at: z.string(), url: z.string(), statusCode: z.number().int().nullable(), error: z.string().nullable(), durationMs: z.number(), headers: z.record(z.string(), z.string()).optional() })),
   createdAt: z.string(),
 })
 

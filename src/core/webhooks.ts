@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js'
 import type { IdGenerator } from './ids.js'
-import { type Logger, safeUrl } from './logger.js'
+import { type Logger, maskHeaders, safeUrl } from './logger.js'
 import { parseRef, phasedRef } from './scheduler.js'
 import { createSemaphore } from './semaphore.js'
 import { drainBounded, withoutCredentials } from './webhook-http.js'
@@ -20,6 +20,8 @@ export interface AttemptRecord {
   statusCode: number | null
   error: string | null
   durationMs: number
+  /** the provider's signature headers as this attempt sent them, secrets masked (absent on older records) */
+  headers?: Record<string, string>
 }
 
 export interface DeliveryInput {
@@ -102,9 +104,10 @@ export function createWebhooks(deps: {
   }
 
   /** one POST, at most `concurrency` at a time; the timeout starts once it has its slot */
-  async function send(d: DeliveryRecord): Promise<Pick<AttemptRecord, 'statusCode' | 'error' | 'durationMs'>> {
+  async function send(d: DeliveryRecord): Promise<Pick<AttemptRecord, 'statusCode' | 'error' | 'durationMs' | 'headers'>> {
     // signed once it has its slot: a signature's timestamp must not age in the queue
-    const signed = { 'content-type': 'application/json', 'user-agent': 'fintoc-monato-mock-webhooks', ...signers.get(d.provider)?.(d) }
+    const signature = signers.get(d.provider)?.(d) ?? {}
+    const signed = { 'content-type': 'application/json', 'user-agent': 'fintoc-monato-mock-webhooks', ...signature }
     const { url, headers } = withoutCredentials(d.url, signed)
     const started = performance.now()
     let statusCode: number | null = null
@@ -118,7 +121,8 @@ export function createWebhooks(deps: {
       const e = err as Error & { cause?: { code?: string } }
       error = e.name === 'TimeoutError' ? `timeout after ${deps.settings.timeoutMs} ms` : (e.cause?.code ?? e.message)
     }
-    return { statusCode, error, durationMs: Math.round(performance.now() - started) }
+    // kept with the attempt so a person can see what was signed; a bearer token is masked like everywhere else
+    return { statusCode, error, durationMs: Math.round(performance.now() - started), headers: maskHeaders(signature) as Record<string, string> }
   }
 
   return {
@@ -154,11 +158,12 @@ export function createWebhooks(deps: {
           await slots.run(async () => (deps.state().deliveries[id] === d ? send(d) : undefined))
       if (!result) return
       const { statusCode, error, durationMs } = result
+      const headers = 'headers' in result ? result.headers : undefined
       const policy = policies.get(d.provider)
       const outcome = await deps.update((s, schedule) => {
         const current = s.deliveries[id]
         if (!current) return undefined
-        current.attempts.push({ at: iso(), url: current.url, statusCode, error, durationMs })
+        current.attempts.push({ at: iso(), url: current.url, statusCode, error, durationMs, ...(headers && Object.keys(headers).length > 0 ? { headers } : {}) })
         if (statusCode !== null && statusCode >= 200 && statusCode < 300) current.status = 'succeeded'
         else if (statusCode !== null && policy?.refuses?.(current, statusCode)) current.status = 'refused'
         else if (current.attempts.length > deps.settings.maxRetries) current.status = 'failed'

@@ -65,8 +65,8 @@ export function deliveryDetail(deps: DashboardDeps, req: DashboardRequest): { ti
   } catch {
     payload = d.body
   }
-  // signature headers are computed at each attempt (their timestamp changes) and are not stored; shown if a record has them
-  const signed = (stored as { headers?: Record<string, string> }).headers
+  // each attempt signs anew (its timestamp changes): the last attempt's headers are what the receiver last checked
+  const signed = d.attempts.at(-1)?.headers
   return {
     title: `Delivery ${d.id}`,
     body: html`<section class="card">${fields([
@@ -89,6 +89,6 @@ export function deliveryDetail(deps: DashboardDeps, req: DashboardRequest): { ti
       ],
       d.attempts,
       'No attempt yet: the first one is due.',
-    )}<section class="card"><h2>Signed payload</h2><p class="muted">The exact bytes sent on every attempt.${signed ? '' : ' The signature headers are computed at each attempt (with its timestamp) and are not stored.'}</p>${signed ? html`<h3>Signature headers</h3>${json(signed)}` : ''}${json(payload)}</section>`,
+    )}<section class="card"><h2>Signed payload</h2><p class="muted">The exact bytes sent on every attempt, and the signature headers of the last one (each attempt signs anew).</p>${signed ? html`<h3>Signature headers</h3>${json(signed)}` : ''}${json(payload)}</section>`,
   }
 }
