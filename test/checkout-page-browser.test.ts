@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type BrowserContext, chromium } from 'playwright-core'
+import type { BrowserContext } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { fromRoot } from '../src/paths.js'
+import { ARTIFACTS, type Browser, launchBrowser } from './helpers/browser.js'
 import { type Receiver, startReceiver } from './helpers/receiver.js'
 import { makeSandbox, type TestSandbox } from './helpers/sandbox.js'
 
@@ -13,10 +12,7 @@ import { makeSandbox, type TestSandbox } from './helpers/sandbox.js'
 // redirect_url, picks a bank, types the Chilean test values and lands on the store's success_url; a second run
 // cancels and lands on cancel_url. `.ci/run` installs chromium; without it this test fails, it is never skipped.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-// the flags this machine needs: no sandbox as root, and no background connections the closed network refuses
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-const SCREENSHOT = fromRoot('.tmp/artifacts/checkout.png')
+const SCREENSHOT = join(ARTIFACTS, 'checkout.png')
 const KEY = 'sk_test_checkout_browser'
 
 let sb: TestSandbox
@@ -26,7 +22,7 @@ let hooks: Receiver
 let storeHits: string[]
 let base: string
 let storeBase: string
-let profile: string
+let chrome: Browser
 let browser: BrowserContext
 
 const listen = async (server: Server) => {
@@ -40,13 +36,11 @@ const close = (server: Server) =>
   })
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`)
-  profile = mkdtempSync(join(tmpdir(), 'checkout-chromium-'))
-  browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 800, height: 1000 } })
+  chrome = await launchBrowser('checkout', { width: 800, height: 1000 })
+  browser = chrome.context
 })
 afterAll(async () => {
-  await browser?.close()
-  if (profile) rmSync(profile, { recursive: true, force: true })
+  await chrome?.close()
 })
 
 beforeEach(async () => {
@@ -100,7 +94,7 @@ describe('the hosted checkout page in chromium', () => {
     await page.getByLabel('RUT').fill('41614850-3')
     await page.getByLabel('Password').fill('jonsnow')
     await page.getByLabel('Account number').fill('422159212')
-    mkdirSync(fromRoot('.tmp/artifacts'), { recursive: true })
+    mkdirSync(ARTIFACTS, { recursive: true })
     await page.screenshot({ path: SCREENSHOT, fullPage: true })
     // the keyboard sends the form
     await page.getByLabel('Account number').press('Enter')

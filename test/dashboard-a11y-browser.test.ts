@@ -1,12 +1,10 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Browser, launchBrowser } from './helpers/browser.js'
 import { makeSandbox, type TestSandbox } from './helpers/sandbox.js'
 
 // Issue #18 asks for an accessible dashboard (labels, keyboard, contrast). In a real Chromium, every page of the
@@ -14,28 +12,24 @@ import { makeSandbox, type TestSandbox } from './helpers/sandbox.js'
 // are unique, one h1, a language; every text's contrast with what is behind it meets WCAG AA; and the clock can be
 // advanced with the keyboard alone, the focused control visibly outlined.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const KEY = 'sk_test_dashboard_a11y'
 
 let sb: TestSandbox
 let server: Server
 let base: string
-let profile: string
+let chrome: Browser
 let browser: BrowserContext
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`)
   sb = await makeSandbox({ env: { FINTOC_JWS: 'off' } })
   server = createServer(sb.app)
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  profile = mkdtempSync(join(tmpdir(), 'dashboard-a11y-'))
-  browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1200, height: 900 } })
+  chrome = await launchBrowser('dashboard-a11y', { width: 1200, height: 900 })
+  browser = chrome.context
 })
 afterAll(async () => {
-  await browser?.close()
-  if (profile) rmSync(profile, { recursive: true, force: true })
+  await chrome?.close()
   if (server) {
     server.closeAllConnections()
     await new Promise<void>((r) => server.close(() => r()))

@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fromRoot } from '../src/paths.js'
+import { ARTIFACTS, type Browser, launchBrowser } from './helpers/browser.js'
 import { type Receiver, startReceiver } from './helpers/receiver.js'
 import { MONATO, makeSandbox, monatoToken, type TestSandbox } from './helpers/sandbox.js'
 
@@ -14,9 +13,6 @@ import { MONATO, makeSandbox, monatoToken, type TestSandbox } from './helpers/sa
 // "advance 1 min" without a reload, redelivers a failed webhook once the receiver accepts, and finds the request that
 // created the transfer. Stored markup in free-text fields never runs. Any console error or page error fails it.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-const ARTIFACTS = fromRoot('.tmp/artifacts')
 const KEY = 'sk_test_dashboard_browser'
 const TOKEN = 'dashboard-browser-admin-token'
 const UI = '/__admin/ui'
@@ -28,7 +24,7 @@ let sb: TestSandbox
 let server: Server
 let receiver: Receiver
 let base: string
-let profile: string
+let chrome: Browser
 let browser: BrowserContext
 const problems: string[] = []
 // the login form answers 401 (as the control API does), which Chromium notes on the console: expected until logged in
@@ -39,20 +35,18 @@ let refusing = false
 const REFUSED_400 = 'Failed to load resource: the server responded with a status of 400 (Bad Request)'
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`)
   sb = await makeSandbox({ env: { ADMIN_TOKEN: TOKEN, FINTOC_JWS: 'off', FINTOC_SETTLE_DELAY_MS: '60000', MONATO_SETTLE_DELAY_MS: '60000', WEBHOOK_MAX_RETRIES: '0' } })
   server = createServer(sb.app)
   server.on('clientError', sb.onClientError)
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   receiver = await startReceiver()
-  profile = mkdtempSync(join(tmpdir(), 'dashboard-chromium-'))
-  browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1200, height: 900 } })
+  chrome = await launchBrowser('dashboard', { width: 1200, height: 900 })
+  browser = chrome.context
   mkdirSync(ARTIFACTS, { recursive: true })
 })
 afterAll(async () => {
-  await browser?.close()
-  if (profile) rmSync(profile, { recursive: true, force: true })
+  await chrome?.close()
   await receiver?.close()
   if (server) {
     server.closeAllConnections()
