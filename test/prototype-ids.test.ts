@@ -36,6 +36,32 @@ describe('prototype names as ids', () => {
     }
   })
 
+  it('the hosted checkout page answers its not-found page, not a 500', async () => {
+    for (const id of NAMES) {
+      const res = await sb.http.get(`/fintoc/checkout/${id}`)
+      expect(res.status, id).toBe(404)
+    }
+  })
+
+  it('forced transitions and payments of the control API answer 404', async () => {
+    const routes: Array<[string, object]> = [
+      ['/__admin/fintoc/transfers/ID/transition', { to: 'succeeded' }],
+      ['/__admin/fintoc/account_verifications/ID/transition', { to: 'succeeded' }],
+      ['/__admin/fintoc/payment_intents/ID/transition', { to: 'succeeded' }],
+      ['/__admin/fintoc/payment_intents/ID/pay', { username: '41614850-3', password: 'jonsnow', account: '422159212' }],
+      ['/__admin/fintoc/checkout_sessions/ID/transition', { to: 'expired' }],
+      ['/__admin/fintoc/checkout_sessions/ID/pay', { username: '41614850-3', password: 'jonsnow', account: '422159212' }],
+      ['/__admin/fintoc/refunds/ID/transition', { to: 'succeeded' }],
+      ['/__admin/monato/transactions/ID/transition', { to: 'LIQUIDATED' }],
+    ]
+    for (const [route, body] of routes) {
+      for (const id of NAMES) {
+        const res = await sb.http.post(route.replace('ID', id)).send(body)
+        expect(res.status, `${route} ${id}: ${JSON.stringify(res.body)}`).toBe(404)
+      }
+    }
+  })
+
   it('the inbound-transfer admin route answers 404', async () => {
     for (const id of NAMES) {
       const res = await sb.http.post(`/__admin/fintoc/account_numbers/${id}/receive_transfer`).send({ amount: 100 })

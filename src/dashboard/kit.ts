@@ -139,5 +139,5 @@ export function httpStatus(code: number | null | undefined): Html {
   return html`<span class="status ${tone}">${code}</span>`
 }
 
-/** the record stored under `id`, never one inherited (`__proto__`, `constructor` name no resource) */
-export const own = <T>(records: Record<string, T>, id: string | undefined): T | undefined => (id !== undefined && Object.hasOwn(records, id) ? records[id] : undefined)
+/** a record by an id from the URL, never one inherited from Object.prototype */
+export { own } from '../core/own.js'

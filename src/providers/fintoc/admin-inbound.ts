@@ -6,6 +6,7 @@ import type { StateSlice } from '../types.js'
 import type { Money } from './money.js'
 import type { FintocState } from './state.js'
 import { transferJson } from './wire.js'
+import { own } from '../../core/own.js'
 
 // POST /__admin/fintoc/account_numbers/{id}/receive_transfer: the API's simulated inbound transfer without the
 // organization's key (the dashboard never holds it), in the account's currency, through the same domain step.
@@ -26,7 +27,7 @@ export function createInboundAdmin(state: StateSlice<FintocState>, money: Money)
   router.post('/account_numbers/:id/receive_transfer', async (req, res) => {
     const body = parseAdminBody(Body, req.body)
     const id = req.params.id!
-    const n = Object.hasOwn(state.data.accountNumbers, id) ? state.data.accountNumbers[id] : undefined
+    const n = own(state.data.accountNumbers, id)
     if (!n) throw new AdminError(404, `No such account_number: ${id}`)
     const t = await state.update((s, tools) => {
       try {

@@ -11,6 +11,7 @@ import { type createVerifications, verificationJson } from './verifications.js'
 import { type createPaymentIntents, paymentIntentJson } from './payment-intents.js'
 import { transferJson } from './wire.js'
 import type { FintocState } from './state.js'
+import { own } from '../../core/own.js'
 
 // /__admin/fintoc: what the Dashboard does for a real organization.
 
@@ -19,7 +20,8 @@ const JwsKeyBody = z.object({
   public_key: z.string().min(1),
 })
 
-const PayBody = z
+/** what a payer types on the widget or the hosted page; the test values decide the outcome */
+export const PayBody = z
   .object({
     institution_id: z.string().optional(),
     username: z.string().optional(),
@@ -72,7 +74,7 @@ export function createFintocAdmin(
   router.post('/transfers/:id/transition', async (req, res) => {
     const body = parseAdminBody(z.object({ to: z.enum(['succeeded', 'failed', 'rejected', 'returned', 'return_pending']), reason: z.string().min(1).optional() }), req.body)
     const id = req.params.id!
-    if (!state.data.transfers[id]) throw new AdminError(404, `No such transfer: ${id}`)
+    if (!own(state.data.transfers, id)) throw new AdminError(404, `No such transfer: ${id}`)
     const done = await state.update((s, tools) => {
       try {
         return money.force(s, tools, id, body.to, body.reason)
@@ -89,7 +91,7 @@ export function createFintocAdmin(
   router.post('/account_verifications/:id/transition', async (req, res) => {
     const body = parseAdminBody(z.object({ to: z.enum(['succeeded', 'failed']), reason: z.string().min(1).optional() }), req.body)
     const id = req.params.id!
-    if (!state.data.verifications[id]) throw new AdminError(404, `No such account_verification: ${id}`)
+    if (!own(state.data.verifications, id)) throw new AdminError(404, `No such account_verification: ${id}`)
     if (!(await state.update((s, tools) => verifications.force(s, tools, id, body.to, body.reason)))) throw new AdminError(409, `Account verification ${id} is not pending`)
     res.json(verificationJson(state.data.verifications[id]!, 'test'))
   })
@@ -97,7 +99,7 @@ export function createFintocAdmin(
   router.post('/payment_intents/:id/transition', async (req, res) => {
     const body = parseAdminBody(z.object({ to: z.enum(['succeeded', 'failed', 'rejected', 'pending', 'expired']) }), req.body)
     const id = req.params.id!
-    const p = state.data.paymentIntents[id]
+    const p = own(state.data.paymentIntents, id)
     if (!p) throw new AdminError(404, `No such payment_intent: ${id}`)
     if (!(await state.update((s, tools) => intents.force(s, tools, id, body.to)))) throw new AdminError(409, `Payment intent ${id} is ${p.status}: it cannot become ${body.to}`)
     res.json(paymentIntentJson(state.data.paymentIntents[id]!, 'test'))
@@ -106,7 +108,7 @@ export function createFintocAdmin(
   // the widget stand-in: what a payer would type, for a payment intent of any organization
   router.post('/payment_intents/:id/pay', async (req, res) => {
     const body = parseAdminBody(PayBody, req.body)
-    const p = state.data.paymentIntents[req.params.id!]
+    const p = own(state.data.paymentIntents, req.params.id)
     if (!p) throw new AdminError(404, `No such payment_intent: ${req.params.id}`)
     try {
       await state.update((s, tools) => intents.pay(s, tools, s.paymentIntents[p.id]!, body))

@@ -7,6 +7,7 @@ import type { CheckoutSessions } from './checkout-sessions.js'
 import { institutionsFor } from './institutions.js'
 import type { PaymentInput } from './payment-intents.js'
 import type { CheckoutSessionRecord, FintocState } from './state.js'
+import { own } from '../../core/own.js'
 
 // The hosted checkout stand-in at /fintoc/checkout/<session id> (the session's redirect_url). As on Fintoc's own
 // page, the session id is the capability: no key is asked for, and nothing of the organization is shown. Paying and
@@ -46,7 +47,7 @@ export function createCheckoutPageRoutes(state: StateSlice<FintocState>, session
     return send(res, 200, formPage(sessionView(cs), base(req, cs), { values: {} }))
   }
 
-  const found = (req: Request) => state.data.checkoutSessions[String(req.params.id)]
+  const found = (req: Request) => own(state.data.checkoutSessions, String(req.params.id))
 
   router.get('/', (_req, res) => notFound(res))
 

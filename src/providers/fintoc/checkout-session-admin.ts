@@ -6,25 +6,17 @@ import type { StateSlice } from '../types.js'
 import { checkoutSessionJson } from './checkout-session-wire.js'
 import type { CheckoutSessions } from './checkout-sessions.js'
 import type { FintocState } from './state.js'
+import { own } from '../../core/own.js'
+import { PayBody } from './admin.js'
 
 // /__admin/fintoc/checkout_sessions: the hosted page's payment without a browser, and forced transitions.
-
-const PayBody = z
-  .object({
-    institution_id: z.string().optional(),
-    username: z.string().optional(),
-    password: z.string().optional(),
-    account: z.string().optional(),
-    mfa: z.string().optional(),
-  })
-  .strict()
 
 const TransitionBody = z.object({ to: z.enum(['expired', 'finished']), payment_status: z.enum(['succeeded', 'failed', 'rejected', 'pending']).optional() }).strict()
 
 export function createCheckoutSessionAdmin(state: StateSlice<FintocState>, sessions: CheckoutSessions): Router {
   const router = express.Router()
   const found = (id: string) => {
-    const cs = state.data.checkoutSessions[id]
+    const cs = own(state.data.checkoutSessions, id)
     if (!cs) throw new AdminError(404, `No such checkout_session: ${id}`)
     return cs
   }

@@ -5,6 +5,7 @@ import type { DashboardRequest } from '../../dashboard/types.js'
 import { formatAmount } from './amount-format.js'
 import type { EventIndex } from './dashboard-events.js'
 import type { FintocState, OrgRecord } from './state.js'
+import { own } from '../../core/own.js'
 
 // What the Fintoc dashboard pages share: links, amounts, masked keys, and newest-first paging over the
 // organizations' id lists that never sorts or copies a whole collection.
@@ -12,7 +13,7 @@ import type { FintocState, OrgRecord } from './state.js'
 export type Read = { readonly data: FintocState }
 
 /** a record by an id from the URL: `constructor` or `__proto__` name nothing */
-export const own = <T>(records: Record<string, T>, id: string): T | undefined => (Object.hasOwn(records, id) ? records[id] : undefined)
+export { own }
 
 /** `/__admin/ui/fintoc` + `path` */
 export const at = (req: DashboardRequest, path: string) => `${req.base}/fintoc${path}`

@@ -6,6 +6,7 @@ import type { StateSlice } from '../types.js'
 import type { createMoneyIn } from './money-in.js'
 import type { MonatoState } from './state.js'
 import { type createTransactions, transactionJson } from './transactions.js'
+import { own } from '../../core/own.js'
 
 // /__admin/monato: what Monato's operations team does by hand on staging.
 
@@ -42,7 +43,7 @@ export function createMonatoAdmin(state: StateSlice<MonatoState>, moneyIn: Retur
   router.post('/transactions/:id/transition', async (req, res) => {
     const body = parseAdminBody(z.object({ to: z.enum(['LIQUIDATED', 'REJECTED', 'REFUNDED']), reason: z.string().min(1).optional() }), req.body)
     const id = req.params.id!
-    const t = state.data.transactions[id]
+    const t = own(state.data.transactions, id)
     if (!t) throw new AdminError(404, `No such transaction: ${id}`)
     const done = await state.update((s, tools) => transactions.force(s, tools, id, body.to, body.reason))
     if (!done) throw new AdminError(409, `Transaction ${id} is ${t.status} (${t.category}): it cannot become ${body.to}`)
