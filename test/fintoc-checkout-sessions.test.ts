@@ -1,28 +1,19 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { fintocError, makeSandbox, type TestSandbox } from './helpers/sandbox.js'
-import { type Receiver, startReceiver } from './helpers/receiver.js'
-import { specValidator } from './helpers/schemas.js'
+import { describe, expect, it } from 'vitest'
+import { fintocError, type TestSandbox } from './helpers/sandbox.js'
+import type { Receiver } from './helpers/receiver.js'
+import { CHILE, fintocPaymentsSetup } from './helpers/fintoc-payments.js'
+import type { specValidator } from './helpers/schemas.js'
 
 // Checkout sessions over HTTP: v1 and v2 shapes, the admin stand-in, expiry on the sandbox clock, bad input.
 
 const KEY = 'sk_test_checkout'
 const URLS = { success_url: 'https://merchant.example/success', cancel_url: 'https://merchant.example/cancel' }
-const CHILE = { username: '41614850-3', password: 'jonsnow', account: '422159212' }
 let sb: TestSandbox
 let r: Receiver
 let check: Awaited<ReturnType<typeof specValidator>>
 
-beforeAll(async () => {
-  check = await specValidator('specs/fintoc.yaml')
-})
-beforeEach(async () => {
-  sb = await makeSandbox()
-  r = await startReceiver()
-  await sb.http.post('/fintoc/v1/webhook_endpoints').set('Authorization', KEY).send({ url: r.url, enabled_events: ['*'] })
-})
-afterEach(async () => {
-  await r.close()
-  await sb.close()
+fintocPaymentsSetup(KEY, (setup) => {
+  ;({ sb, r, check } = setup)
 })
 
 const create = (api: 'v1' | 'v2', body: object = {}, key = KEY) => sb.http.post(`/fintoc/${api}/checkout_sessions`).set('Authorization', key).send({ amount: 350000, currency: 'CLP', ...URLS, ...body })

@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { fintocError, makeSandbox, type TestSandbox } from './helpers/sandbox.js'
-import { type Receiver, startReceiver } from './helpers/receiver.js'
-import { specValidator } from './helpers/schemas.js'
+import { describe, expect, it } from 'vitest'
+import { fintocError, type TestSandbox } from './helpers/sandbox.js'
+import type { Receiver } from './helpers/receiver.js'
+import { CHILE, fintocPaymentsSetup } from './helpers/fintoc-payments.js'
+import type { specValidator } from './helpers/schemas.js'
 
 const require = createRequire(import.meta.url)
 const KEY = 'sk_test_payments'
@@ -12,17 +13,8 @@ let sb: TestSandbox
 let r: Receiver
 let check: Awaited<ReturnType<typeof specValidator>>
 
-beforeAll(async () => {
-  check = await specValidator('specs/fintoc.yaml')
-})
-beforeEach(async () => {
-  sb = await makeSandbox()
-  r = await startReceiver()
-  await sb.http.post('/fintoc/v1/webhook_endpoints').set('Authorization', KEY).send({ url: r.url, enabled_events: ['*'] })
-})
-afterEach(async () => {
-  await r.close()
-  await sb.close()
+fintocPaymentsSetup(KEY, (setup) => {
+  ;({ sb, r, check } = setup)
 })
 
 const create = (body: object = { amount: 2476, currency: 'CLP', customer_email: 'name@example.com' }) => sb.http.post('/fintoc/v1/payment_intents').set('Authorization', KEY).send(body)
@@ -30,7 +22,6 @@ const get = async (id: string) => (await sb.http.get(`/fintoc/v1/payment_intents
 const pay = (id: string, body: object) => sb.http.post(`/__admin/fintoc/payment_intents/${id}/pay`).send(body)
 const advance = (ms: number) => sb.http.post('/__admin/clock/advance').send({ ms })
 const eventTypes = () => r.received.map((x) => JSON.parse(x.body).type)
-const CHILE = { username: '41614850-3', password: 'jonsnow', account: '422159212' }
 
 describe('payment intents', () => {
   it('create shows the widget token once; the quickstart values succeed 5 s after paying', async () => {

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createClock } from '../src/core/clock.js'
 import type { JobsState } from '../src/core/scheduler.js'
 import { fintocError, makeSandbox, type TestSandbox } from './helpers/sandbox.js'
-import { type Receiver, startReceiver } from './helpers/receiver.js'
-import { specValidator } from './helpers/schemas.js'
+import type { Receiver } from './helpers/receiver.js'
+import { CHILE, fintocPaymentsSetup } from './helpers/fintoc-payments.js'
+import type { specValidator } from './helpers/schemas.js'
 
 // Issue #17 item 4: refunds of succeeded payment intents, over real HTTP and with the official SDK.
 
@@ -19,20 +20,10 @@ let sb: TestSandbox
 let r: Receiver
 let check: Awaited<ReturnType<typeof specValidator>>
 
-beforeAll(async () => {
-  check = await specValidator('specs/fintoc.yaml')
-})
-beforeEach(async () => {
-  sb = await makeSandbox()
-  r = await startReceiver()
-  await sb.http.post('/fintoc/v1/webhook_endpoints').set('Authorization', KEY).send({ url: r.url, enabled_events: ['*'] })
-})
-afterEach(async () => {
-  await r.close()
-  await sb.close()
+fintocPaymentsSetup(KEY, (setup) => {
+  ;({ sb, r, check } = setup)
 })
 
-const CHILE = { username: '41614850-3', password: 'jonsnow', account: '422159212' }
 const advance = (ms: number) => sb.http.post('/__admin/clock/advance').send({ ms })
 const refund = (body: object, key = KEY) => sb.http.post('/fintoc/v1/refunds').set('Authorization', key).send(body)
 const getRefund = async (id: string) => (await sb.http.get(`/fintoc/v1/refunds/${id}`).set('Authorization', KEY)).body
