@@ -23,10 +23,10 @@ export interface Result {
 // healthcheck timers need systemd, which this machine does not run: podman says so on every run and stop
 const SYSTEMD_NOISE = /unable to get systemd connection|Removing timer for container/
 
-/** Runs podman to completion; stderr without the systemd timer complaints. */
-export function podman(args: string[], timeoutMs = 60_000, env?: NodeJS.ProcessEnv): Promise<Result> {
+/** Runs a command to completion (killed after `timeoutMs`); stderr without podman's systemd timer complaints. */
+export function runQuiet(file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn('podman', args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env })
+    const child = spawn(file, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (c: Buffer) => {
@@ -35,7 +35,7 @@ export function podman(args: string[], timeoutMs = 60_000, env?: NodeJS.ProcessE
     child.stderr.on('data', (c: Buffer) => {
       stderr += c.toString()
     })
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
     child.on('error', reject)
     child.on('close', (code) => {
       clearTimeout(timer)
@@ -46,6 +46,11 @@ export function podman(args: string[], timeoutMs = 60_000, env?: NodeJS.ProcessE
       resolve({ code, stdout, stderr: clean })
     })
   })
+}
+
+/** Runs podman to completion; stderr without the systemd timer complaints. */
+export function podman(args: string[], timeoutMs = 60_000, env?: NodeJS.ProcessEnv): Promise<Result> {
+  return runQuiet('podman', args, { env, timeoutMs })
 }
 
 /** podman, failing with its stderr unless it exits 0 */

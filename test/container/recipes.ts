@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { IMAGE, MACHINE_RUN_FLAGS, podman, TEST_LABEL } from './podman.js'
+import { IMAGE, MACHINE_RUN_FLAGS, podman, runQuiet, TEST_LABEL } from './podman.js'
 
 // The recipes of docs/ci.md, run as written: the fenced block after a marker naming `(recipe: NAME)`, its `docker`
 // going through bin/docker (podman, this machine's flags, the built image), its ports moved to free ones.
@@ -61,25 +60,7 @@ export function shell(): Shell {
     SHIM_LABEL: TEST_LABEL,
     SHIM_RUN_FLAGS: MACHINE_RUN_FLAGS.join(' '),
   }
-  const exec = (file: string, args: string[], extra: Record<string, string>, timeoutMs: number) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(file, args, { cwd, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString()
-      })
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString()
-      })
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-      child.on('error', reject)
-      child.on('close', (code) => {
-        clearTimeout(timer)
-        // healthcheck timers need systemd, which this machine does not run: podman says so on every run and stop
-        resolve({ code, stdout, stderr: stderr.replace(/^.*(unable to get systemd connection|Removing timer for container).*\n/gm, '') })
-      })
-    })
+  const exec = (file: string, args: string[], extra: Record<string, string>, timeoutMs: number) => runQuiet(file, args, { cwd, env: { ...env, ...extra }, timeoutMs })
   return {
     cwd,
     // GitHub's `run` shell: bash -e with pipefail
